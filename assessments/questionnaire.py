@@ -1,0 +1,639 @@
+"""The CTO–CAIO mandate questionnaire, version 1, as data.
+
+This module is the single source of truth for question codes, wording, input kinds, choices and
+limits. The browser form, the validator, the ``assess`` command, the results page and the memo
+appendix all read it; none of them restates a code, a label or a limit by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+QUESTIONNAIRE_VERSION = 1
+
+# The input kinds a question can have. "scale" is a whole number from 1 to 5 whose ends carry
+# words; "multi" is a list of choices that may be empty.
+KINDS = frozenset({"integer", "number", "choice", "multi", "boolean", "scale", "text"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    label: str
+    help: str
+    kind: str
+    required: bool = True
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    choices: tuple[Choice, ...] = ()
+    max_length: int | None = None
+    # For the fourteen dimension questions: the key of the dimension, so the form can show the
+    # words at both ends of the scale.
+    dimension: str | None = None
+    # Words for each point of a "scale" question, from 1 to 5.
+    scale_labels: tuple[str, ...] = ()
+    # "usd" marks an amount of money, shown as "$6.2M" rather than a bare number.
+    unit: str | None = None
+
+    @property
+    def choice_values(self) -> tuple[str, ...]:
+        return tuple(choice.value for choice in self.choices)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    name: str
+    cto_pole: str
+    caio_pole: str
+
+
+@dataclass(frozen=True)
+class OverlapArea:
+    key: str
+    name: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+
+
+# --- The seven dimensions (methodology §2), in contract order. ------------------------------
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        key="primary_focus",
+        name="Primary focus",
+        cto_pole=(
+            "Leadership time goes to the technology plan, how the systems are designed, "
+            "and getting engineering work delivered."
+        ),
+        caio_pole=(
+            "Leadership time goes to deciding where AI should be used, how it is governed, "
+            "and how it is built into the way the whole company works."
+        ),
+    ),
+    Dimension(
+        key="orientation",
+        name="Orientation",
+        cto_pole="The first duty is to keep the company's systems steady, dependable and running.",
+        caio_pole="The first duty is to keep putting AI to work in more parts of the company.",
+    ),
+    Dimension(
+        key="data_approach",
+        name="Data approach",
+        cto_pole=(
+            "Data lives in conventional databases and warehouses and moves through "
+            "scheduled, well-structured feeds."
+        ),
+        caio_pole=(
+            "Data is prepared for machine learning: feeds built for training and running "
+            "models, and stores that let AI look things up by meaning (embeddings, vector "
+            "search)."
+        ),
+    ),
+    Dimension(
+        key="operations_model",
+        name="Operations model",
+        cto_pole=(
+            "Day-to-day running is about automated build-and-release of software and "
+            "keeping systems up."
+        ),
+        caio_pole=(
+            "Day-to-day running is about looking after models for their whole life: "
+            "releasing them, spotting when they drift as the data changes, and retraining."
+        ),
+    ),
+    Dimension(
+        key="risk_lens",
+        name="Risk lens",
+        cto_pole="The risks that matter most are breaches, outages and problems with suppliers.",
+        caio_pole=(
+            "The risks that matter most are models that are wrong or unfair, decisions "
+            "nobody can trace, and falling foul of AI rules."
+        ),
+    ),
+    Dimension(
+        key="success_metrics",
+        name="Success metrics",
+        cto_pole="Success is counted in uptime, speed of delivery and cost.",
+        caio_pole=(
+            "Success is counted in how widely AI is used, whether decisions get better, "
+            "and whether business results move."
+        ),
+    ),
+    Dimension(
+        key="stakeholder_relationship",
+        name="Stakeholder relationship",
+        cto_pole="The leader's main partners are the engineering teams and IT operations.",
+        caio_pole=(
+            "The leader works across the company: product, operations, compliance and "
+            "the executive team."
+        ),
+    ),
+)
+
+DIMENSION_KEYS: tuple[str, ...] = tuple(d.key for d in DIMENSIONS)
+DIMENSIONS_BY_KEY: dict[str, Dimension] = {d.key: d for d in DIMENSIONS}
+
+# --- The four overlap areas (methodology §4), in contract order. -----------------------------
+
+OVERLAP_AREAS: tuple[OverlapArea, ...] = (
+    OverlapArea(
+        key="data_infrastructure",
+        name="Data infrastructure quality",
+        help="The AI work depends on it; the technology team builds and runs it.",
+    ),
+    OverlapArea(
+        key="cloud_compute",
+        name="Cloud and compute allocation",
+        help="Who decides how cloud budget and computing capacity are split between AI and "
+        "everything else.",
+    ),
+    OverlapArea(
+        key="talent_pipeline",
+        name="Technical talent pipeline",
+        help="Hiring and growing engineers, data people and AI specialists.",
+    ),
+    OverlapArea(
+        key="ai_security",
+        name="Security of AI models and data",
+        help="Protecting models, the data they learn from and what they produce.",
+    ),
+)
+
+OVERLAP_KEYS: tuple[str, ...] = tuple(a.key for a in OVERLAP_AREAS)
+
+# --- Scale wording. ----------------------------------------------------------------------------
+
+SCALE_MIN = 1
+SCALE_MAX = 5
+
+# Where the company sits between the two mandates on one dimension.
+SCALE_LABELS: tuple[str, ...] = (
+    "Entirely technology-led",
+    "Mostly technology-led",
+    "Evenly balanced",
+    "Mostly AI-led",
+    "Entirely AI-led",
+)
+
+# How full the CTO's plate is.
+CAPACITY_LABELS: tuple[str, ...] = (
+    "Plenty of room",
+    "Some room",
+    "About full",
+    "Stretched",
+    "Over-subscribed",
+)
+
+# --- Choices. --------------------------------------------------------------------------------
+
+AI_ROLE_CHOICES = (
+    Choice("internal", "Internal tools only"),
+    Choice("feature", "A feature within our product"),
+    Choice("core", "A core part of our product"),
+)
+
+AI_FUNCTION_CHOICES = (
+    Choice("sales", "Sales"),
+    Choice("support", "Customer support"),
+    Choice("operations", "Operations"),
+    Choice("finance", "Finance"),
+    Choice("product", "Product"),
+    Choice("marketing", "Marketing"),
+    Choice("hr", "People and HR"),
+    Choice("legal", "Legal"),
+)
+
+REGULATORY_CHOICES = (
+    Choice("minimal", "Minimal"),
+    Choice("moderate", "Moderate"),
+    Choice("significant", "Significant"),
+)
+
+CTO_SCOPE_CHOICES = (
+    Choice("infrastructure", "Infrastructure and cloud"),
+    Choice("security", "Security"),
+    Choice("product_engineering", "Product engineering"),
+    Choice("data_platform", "Data platform"),
+    Choice("it", "Internal IT"),
+)
+
+SHIPPED_AI_CHOICES = (
+    Choice("yes", "Yes"),
+    Choice("no", "No"),
+    Choice("unsure", "Not sure"),
+)
+
+AI_LEADER_CHOICES = (
+    Choice("none", "No one"),
+    Choice("fractional", "A part-time or fractional leader"),
+    Choice("full_time", "A full-time leader"),
+)
+
+AI_LEADER_REPORTS_TO_CHOICES = (
+    Choice("ceo", "The CEO"),
+    Choice("cto", "The CTO"),
+    Choice("other", "Another executive"),
+    Choice("none", "Not applicable: there is no AI leader"),
+)
+
+OUTCOMES_OWNER_CHOICES = (
+    Choice("nobody", "Nobody, if we are honest"),
+    Choice("cto", "The CTO"),
+    Choice("ai_leader", "Our AI leader"),
+    Choice("product", "The head of product"),
+    Choice("business_units", "The heads of the business units"),
+    Choice("ceo", "The CEO"),
+)
+
+CONFLICT_RESOLVER_CHOICES = (
+    Choice("nobody", "Nobody: it is settled case by case, or not at all"),
+    Choice("cto", "The CTO"),
+    Choice("ceo", "The CEO"),
+    Choice("ai_leader", "Our AI leader"),
+    Choice("joint_forum", "A standing forum where both sides decide together"),
+)
+
+OVERLAP_CHOICES = (
+    Choice("clear_owner", "One clear owner"),
+    Choice("shared_governance", "Shared, under agreed rules"),
+    Choice("contested", "Contested: both sides claim it"),
+    Choice("undefined", "Never decided"),
+)
+
+CONCERNS_MAX_LENGTH = 5_000
+
+# --- Questions, by section. --------------------------------------------------------------------
+
+_PROFILE = (
+    Question(
+        code="profile.employees",
+        label="How many people does the company employ?",
+        help="Everyone on the payroll, full-time equivalent. A close estimate is fine.",
+        kind="integer",
+        minimum=1,
+    ),
+    Question(
+        code="profile.products",
+        label="How many distinct products do you sell?",
+        help="Count products a customer could buy on their own, not editions of one product.",
+        kind="integer",
+        minimum=0,
+    ),
+    Question(
+        code="profile.engineering_headcount",
+        label="How many people work in engineering?",
+        help="Software, infrastructure and data engineers, including contractors you rely on.",
+        kind="integer",
+        minimum=0,
+    ),
+    Question(
+        code="profile.ai_spend_usd",
+        label="What does the company spend on AI in a year, in US dollars?",
+        help="People, tools, cloud and vendors for AI work together. Amounts such as 6,200,000 "
+        "are fine.",
+        kind="number",
+        minimum=0,
+        unit="usd",
+    ),
+    Question(
+        code="profile.ai_headcount",
+        label="How many people work on AI-related projects?",
+        help="Anyone who spends a real share of their time on AI work, in any department.",
+        kind="integer",
+        minimum=0,
+    ),
+    Question(
+        code="profile.ai_use_cases",
+        label="How many AI use cases are live or funded?",
+        help="Distinct uses of AI that are running in production or have a budget to get there.",
+        kind="integer",
+        minimum=0,
+    ),
+    Question(
+        code="profile.ai_role",
+        label="What part does AI play in what you sell?",
+        help="Pick the answer that is closest today.",
+        kind="choice",
+        choices=AI_ROLE_CHOICES,
+    ),
+    Question(
+        code="profile.ai_functions",
+        label="In which functions must AI be working within the next 12 months?",
+        help="Tick every function that applies, or none.",
+        kind="multi",
+        choices=AI_FUNCTION_CHOICES,
+    ),
+    Question(
+        code="profile.regulatory_exposure",
+        label="How exposed is the company to laws and regulators that deal with AI?",
+        help="Think of AI-specific rules in your markets and sector, not regulation in general.",
+        kind="choice",
+        choices=REGULATORY_CHOICES,
+    ),
+    Question(
+        code="profile.compliance_needs_executive",
+        label="Does meeting AI rules need an executive's dedicated attention?",
+        help="Answer yes if AI compliance is too big or too risky to be a side duty.",
+        kind="boolean",
+    ),
+)
+
+_LEADERSHIP = (
+    Question(
+        code="leadership.cto_scope",
+        label="Which areas does the CTO run today?",
+        help="Tick every area the CTO is accountable for, or none.",
+        kind="multi",
+        choices=CTO_SCOPE_CHOICES,
+    ),
+    Question(
+        code="leadership.cto_capacity",
+        label="How full is the CTO's plate?",
+        help="1 means plenty of room for new work; 5 means the roadmap is already over-subscribed.",
+        kind="scale",
+        minimum=SCALE_MIN,
+        maximum=SCALE_MAX,
+        scale_labels=CAPACITY_LABELS,
+    ),
+    Question(
+        code="leadership.cto_shipped_production_ai",
+        label="Has the CTO personally shipped AI systems that run in production?",
+        help="Delivered and operated real AI systems, not trials, demos or courses.",
+        kind="choice",
+        choices=SHIPPED_AI_CHOICES,
+    ),
+    Question(
+        code="leadership.ai_leader",
+        label="Is there a dedicated AI leader today?",
+        help="Someone whose main job is leading AI across the company.",
+        kind="choice",
+        choices=AI_LEADER_CHOICES,
+    ),
+    Question(
+        code="leadership.ai_leader_reports_to",
+        label="Who does the AI leader report to?",
+        help="Choose 'not applicable' if there is no AI leader.",
+        kind="choice",
+        choices=AI_LEADER_REPORTS_TO_CHOICES,
+    ),
+)
+
+_ACCOUNTABILITY = (
+    Question(
+        code="accountability.outcomes_owner",
+        label="Who is answerable for what AI does for the business?",
+        help="Not for building AI, but for the results it should bring: customers kept, margin "
+        "gained, deals closed faster.",
+        kind="choice",
+        choices=OUTCOMES_OWNER_CHOICES,
+    ),
+    Question(
+        code="accountability.conflict_resolver",
+        label="When AI plans and platform plans compete, who settles it?",
+        help="For example over infrastructure cost, engineering time or a compliance review.",
+        kind="choice",
+        choices=CONFLICT_RESOLVER_CHOICES,
+    ),
+)
+
+
+def _dimension_questions(dimension: Dimension) -> tuple[Question, Question]:
+    poles = f"1: {dimension.cto_pole} 5: {dimension.caio_pole}"
+    return (
+        Question(
+            code=f"dimension.{dimension.key}.today",
+            label=f"{dimension.name}: where is the company today?",
+            help=poles,
+            kind="scale",
+            minimum=SCALE_MIN,
+            maximum=SCALE_MAX,
+            dimension=dimension.key,
+            scale_labels=SCALE_LABELS,
+        ),
+        Question(
+            code=f"dimension.{dimension.key}.needed",
+            label=f"{dimension.name}: where must it be in 24 months?",
+            help=poles,
+            kind="scale",
+            minimum=SCALE_MIN,
+            maximum=SCALE_MAX,
+            dimension=dimension.key,
+            scale_labels=SCALE_LABELS,
+        ),
+    )
+
+
+_DIMENSION_QUESTIONS = tuple(q for d in DIMENSIONS for q in _dimension_questions(d))
+
+_OVERLAP = tuple(
+    Question(
+        code=f"overlap.{area.key}",
+        label=f"{area.name}: how is it run today?",
+        help=area.help,
+        kind="choice",
+        choices=OVERLAP_CHOICES,
+    )
+    for area in OVERLAP_AREAS
+)
+
+_CONTEXT = (
+    Question(
+        code="context.concerns",
+        label="Anything else your advisor should know?",
+        help="Optional. Worries, recent events or plans that the questions above miss.",
+        kind="text",
+        required=False,
+        max_length=CONCERNS_MAX_LENGTH,
+    ),
+)
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        key="profile",
+        title="Your company",
+        intro="A few facts about size, products and how far AI has got. Estimates are fine.",
+        questions=_PROFILE,
+    ),
+    Section(
+        key="leadership",
+        title="Technology and AI leadership",
+        intro="Who leads technology and AI today, and how much room they have.",
+        questions=_LEADERSHIP,
+    ),
+    Section(
+        key="accountability",
+        title="Accountability",
+        intro="Two questions about who answers for AI results and who breaks ties.",
+        questions=_ACCOUNTABILITY,
+    ),
+    Section(
+        key="dimensions",
+        title="The seven dimensions",
+        intro=(
+            "Each dimension runs from 1, where technology leadership sets the agenda, to 5, "
+            "where AI leadership does. Place the company where it is today and where it has "
+            "to be in 24 months."
+        ),
+        questions=_DIMENSION_QUESTIONS,
+    ),
+    Section(
+        key="overlap",
+        title="Shared ground",
+        intro="Four areas both technology and AI leadership depend on. How is each one run?",
+        questions=_OVERLAP,
+    ),
+    Section(
+        key="context",
+        title="Anything else",
+        intro="Add context in your own words if you wish.",
+        questions=_CONTEXT,
+    ),
+)
+
+QUESTIONS: dict[str, Question] = {q.code: q for s in SECTIONS for q in s.questions}
+REQUIRED_CODES: tuple[str, ...] = tuple(code for code, q in QUESTIONS.items() if q.required)
+SECTION_OF: dict[str, str] = {q.code: s.key for s in SECTIONS for q in s.questions}
+
+_CHOICE_LABELS: dict[str, dict[str, str]] = {
+    code: {c.value: c.label for c in q.choices} for code, q in QUESTIONS.items() if q.choices
+}
+
+
+def dimension_code(key: str, which: str) -> str:
+    """The question code for a dimension's ``today`` or ``needed`` answer."""
+    return f"dimension.{key}.{which}"
+
+
+def choice_label(code: str, value: object) -> str:
+    """The label a person reads for a stored choice; unknown values are shown as given."""
+    if isinstance(value, str):
+        return _CHOICE_LABELS.get(code, {}).get(value, value)
+    return str(value)
+
+
+# --- Human-readable values. ------------------------------------------------------------------
+
+
+def _decimal(amount: int | float) -> Decimal:
+    # Decimal keeps huge integers exact where float() would overflow.
+    return Decimal(amount) if isinstance(amount, int) else Decimal(repr(float(amount)))
+
+
+def _quantize(value: Decimal, step: str) -> Decimal:
+    # Enough precision for any amount: the default 28 digits cannot hold 10**400.
+    with localcontext() as context:
+        context.prec = max(28, value.adjusted() + 4)
+        return value.quantize(Decimal(step), rounding=ROUND_HALF_UP)
+
+
+def format_usd_exact(amount: int | float) -> str:
+    """A dollar amount in full: ``$6,234,567``, with cents only when there are any."""
+    value = _decimal(amount)
+    if not value.is_finite():
+        return f"${amount}"
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    if value == value.to_integral_value():
+        return f"{sign}${int(value):,}"
+    cents = _quantize(value, "0.01")
+    return f"{sign}${cents:,.2f}"
+
+
+# Largest unit first; each entry is (size, suffix).
+_UNITS = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "K"))
+
+
+def format_usd(amount: int | float) -> str:
+    """A dollar amount as a board reads it: ``$6.2M``, ``$750K``, ``$5M``, ``$1.3B``.
+
+    Rounded to one decimal place of its unit, so approximate; use :func:`format_usd_exact`
+    where the exact figure matters.
+    """
+    value = _decimal(amount)
+    if not value.is_finite() or abs(value) < 1000:
+        return format_usd_exact(amount)
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    for index, (size, suffix) in enumerate(_UNITS):
+        if value < size:
+            continue
+        scaled = _quantize(value.scaleb(-size.adjusted()), "0.1")
+        # 999,960 would round to "1,000K": say "$1M" instead.
+        if scaled >= 1000 and index > 0:
+            size, suffix = _UNITS[index - 1]
+            scaled = _quantize(value.scaleb(-size.adjusted()), "0.1")
+        return f"{sign}${scaled:,.1f}".removesuffix(".0") + suffix
+    return format_usd_exact(amount)  # pragma: no cover - value >= 1000 always has a unit
+
+
+def format_count(number: int) -> str:
+    return f"{number:,}"
+
+
+def display_value(code: str, value: object) -> str:
+    """An answer in words, for the results page and the memo appendix.
+
+    Money shows as ``$6.2M`` when that is exact and in full otherwise, since the appendix
+    records the answers as given.
+    """
+    question = QUESTIONS.get(code)
+    if value is None:
+        return "Not answered"
+    if question is None:
+        return str(value)
+    kind = question.kind
+    if kind == "boolean" and isinstance(value, bool):
+        return "Yes" if value else "No"
+    if kind == "number" and _is_plain_number(value):
+        if question.unit == "usd":
+            return usd_as_given(value)  # type: ignore[arg-type]
+        return f"{value:,}"
+    if kind == "integer" and _is_plain_number(value):
+        return f"{value:,}"
+    if kind == "scale" and isinstance(value, int) and not isinstance(value, bool):
+        labels = question.scale_labels
+        if SCALE_MIN <= value <= SCALE_MAX and len(labels) == SCALE_MAX:
+            return f"{value} – {labels[value - SCALE_MIN]}"
+        return str(value)
+    if kind == "choice":
+        return choice_label(code, value)
+    if kind == "multi" and isinstance(value, list | tuple):
+        if not value:
+            return "None"
+        return ", ".join(choice_label(code, item) for item in value)
+    if kind == "text" and isinstance(value, str):
+        return value if value.strip() else "Not answered"
+    return str(value)
+
+
+def _is_plain_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def usd_as_given(amount: int | float) -> str:
+    """``$6.2M`` when that short form is exact, else the full amount (``$6,234,567``)."""
+    compact = format_usd(amount)
+    if compact != format_usd_exact(amount) and _parse_compact(compact) != _decimal(amount):
+        return format_usd_exact(amount)
+    return compact
+
+
+def _parse_compact(text: str) -> Decimal:
+    body = text.replace("$", "").replace(",", "")
+    for size, suffix in _UNITS:
+        if body.endswith(suffix):
+            return Decimal(body[: -len(suffix)]).scaleb(size.adjusted())
+    return Decimal(body)
