@@ -1,0 +1,55 @@
+# The two commands a new user needs: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+
+.PHONY: setup system-deps browser-deps run test lint format bench clean
+
+setup: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# WeasyPrint needs Pango; install it from apt when it is missing (root or sudo).
+system-deps:
+	@./bin/system-deps libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+# Browser tests drive Debian's Chromium; pdftoppm/pdftotext help check memos by eye.
+browser-deps:
+	@./bin/system-deps chromium poppler-utils
+
+run: setup
+	@$(MANAGE) migrate --noinput -v0
+	@$(MANAGE) createcachetable
+	@$(MANAGE) collectstatic --noinput -v0
+	@$(MANAGE) seed_demo
+	@PORT=$(PORT) ./bin/serve
+
+test: setup browser-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@vars=$$($(PY) tests/services.py) || exit 1; \
+	 echo "test services: $$vars"; \
+	 env $$vars $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup browser-deps
+	@vars=$$($(PY) tests/services.py) || exit 1; env $$vars $(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var

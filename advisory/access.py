@@ -1,0 +1,46 @@
+"""The one place that scopes object fetches to the signed-in advisor's firm.
+
+Every view fetches through these helpers, so another firm's object is a 404 by construction.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from advisory.models import Firm, User
+
+M = TypeVar("M", bound=Model)
+
+
+def firm_for(user: User) -> Firm:
+    try:
+        return user.membership.firm
+    except User.membership.RelatedObjectDoesNotExist:
+        raise Http404("This account does not belong to a firm.") from None
+
+
+def get_for_firm(user: User, queryset: QuerySet[M], **lookup: object) -> M:
+    firm = firm_for(user)
+    field = "firm" if _has_field(queryset.model, "firm") else _firm_path(queryset.model)
+    return get_object_or_404(queryset, **{field: firm}, **lookup)
+
+
+def scoped(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    firm = firm_for(user)
+    field = "firm" if _has_field(queryset.model, "firm") else _firm_path(queryset.model)
+    return queryset.filter(**{field: firm})
+
+
+def _has_field(model: type[Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def _firm_path(model: type[Model]) -> str:
+    path = getattr(model, "FIRM_PATH", None)
+    if path is None:
+        raise TypeError(f"{model.__name__} has no firm and no FIRM_PATH")
+    return path

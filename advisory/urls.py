@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from advisory.views import clients, engagements
+from advisory.views.dashboard import DashboardView
+from advisory.views.health import healthz
+
+urlpatterns = [
+    path("", DashboardView.as_view(), name="dashboard"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("clients/", clients.ClientListView.as_view(), name="client_list"),
+    path("clients/new/", clients.client_create, name="client_create"),
+    path("clients/<int:pk>/", clients.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),
+    path("clients/<int:pk>/archive/", clients.client_archive_view, name="client_archive"),
+    path("clients/<int:client_pk>/people/new/", clients.person_create, name="person_create"),
+    path("people/<int:pk>/edit/", clients.person_edit, name="person_edit"),
+    path("people/<int:pk>/remove/", clients.person_archive_view, name="person_archive"),
+    path("engagements/new/", engagements.engagement_create, name="engagement_create"),
+    path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement_detail"),
+    path("engagements/<int:pk>/edit/", engagements.engagement_edit, name="engagement_edit"),
+    path(
+        "engagements/<int:pk>/archive/",
+        engagements.engagement_archive_view,
+        name="engagement_archive",
+    ),
+    path("", include("assessments.urls")),
+    path("", include("reports.urls")),
+]

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from advisory.models import Engagement, Person
+
+
+class Assessment(models.Model):
+    """The CEO's answers for one engagement. Answers are stored one row per question, so two
+    tabs answering different questions never overwrite each other."""
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE,
+                                      related_name="assessment")
+    questionnaire_version = models.PositiveSmallIntegerField()
+    answered_count = models.PositiveSmallIntegerField(default=0)
+    required_count = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    FIRM_PATH = "engagement__firm"
+
+    def __str__(self) -> str:
+        return f"Assessment for {self.engagement}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.required_count:
+            return 0
+        return round(100 * self.answered_count / self.required_count)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Answer(models.Model):
+    """One question's answer. `raw` is what the respondent typed, kept even when it is invalid
+    (with `error`), so nothing typed is lost; `value` is the validated, typed answer."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    code = models.CharField(max_length=80)
+    value = models.JSONField(null=True, blank=True)
+    raw = models.JSONField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="one_answer_per_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.value!r}"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def usable(self) -> InvitationQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A personal link for the CEO. Only a SHA-256 of the token is stored."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
+                                   related_name="invitations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    FIRM_PATH = "engagement__firm"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.person} ({self.engagement})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from advisory.models import Engagement, Person
+
+
+class MemoVersionQuerySet(models.QuerySet["MemoVersion"]):
+    def latest_first(self) -> MemoVersionQuerySet:
+        return self.order_by("-number")
+
+
+class MemoVersion(models.Model):
+    """One rendering of an engagement's board memo: v1, v2, …
+
+    It keeps everything needed to reproduce and check it: the answers it was made from
+    (and their hash), the versions of the method, questionnaire and template, and the
+    commentary as it was. An approved version never changes.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
+                                   related_name="memo_versions")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    failure_reason = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    methodology_version = models.CharField(max_length=40)
+    questionnaire_version = models.PositiveSmallIntegerField()
+    template_version = models.CharField(max_length=40)
+    answers = models.JSONField()
+    answers_sha256 = models.CharField(max_length=64)
+    commentary = models.TextField(blank=True, max_length=20_000)
+
+    pdf = models.FileField(upload_to="memos/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(null=True, blank=True)
+    render_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MemoVersionQuerySet.as_manager()
+
+    FIRM_PATH = "engagement__firm"
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "number"], name="one_memo_per_number"),
+            # Exactly one file per version: no two versions may point at the same file.
+            models.UniqueConstraint(fields=["pdf"], condition=~Q(pdf=""),
+                                    name="one_file_per_memo_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Memo v{self.number} for {self.engagement}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class Delivery(models.Model):
+    """A memo sent to one board member, with a personal download link (token stored hashed)."""
+
+    memo_version = models.ForeignKey(MemoVersion, on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="deliveries")
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    download_count = models.PositiveIntegerField(default=0)
+    last_downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    FIRM_PATH = "memo_version__engagement__firm"
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.memo_version} to {self.person}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
