@@ -225,7 +225,7 @@ REGULATORY_CHOICES = (
 )
 
 CTO_SCOPE_CHOICES = (
-    Choice("infrastructure", "Infrastructure and cloud"),
+    Choice("infrastructure", "Cloud infrastructure"),
     Choice("security", "Security"),
     Choice("product_engineering", "Product engineering"),
     Choice("data_platform", "Data platform"),

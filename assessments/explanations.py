@@ -1,0 +1,531 @@
+"""The sentences that explain a result, written once for the results page and the memo.
+
+Each signal and flag gets one plain sentence that puts the client's answer next to the mark the
+methodology compares it with, whether or not it fired. The marks come from
+:data:`assessments.methodology.THRESHOLDS`; no number is restated here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assessments.methodology import (
+    FLAGS,
+    ONE_SEAT_SIGNALS,
+    THRESHOLDS,
+    TWO_SEAT_SIGNALS,
+    Result,
+    dimension_scores,
+)
+from assessments.questionnaire import (
+    DIMENSIONS_BY_KEY,
+    QUESTIONS,
+    choice_label,
+    format_count,
+    format_usd,
+    format_usd_exact,
+)
+
+T = THRESHOLDS
+
+RECOMMENDATION_LABELS: dict[str, str] = {
+    "full_time_caio": "A full-time Chief AI Officer",
+    "fractional_caio": "A fractional Chief AI Officer",
+    "single_seat": "One seat: the CTO leads AI too",
+    "single_seat_fluency_gap": "One seat, once the CTO's AI experience gap is closed",
+}
+
+REPORTING_LINE_LABELS: dict[str, str] = {
+    "ceo": "Reports to the CEO",
+    "cto_then_ceo": "Reports to the CTO at first, then to the CEO",
+    "none": "No separate AI seat",
+}
+
+CONFIDENCE_LABELS: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
+
+SIGNAL_TITLES: dict[str, str] = {
+    "ai_spend": "AI spend",
+    "ai_headcount": "People working on AI",
+    "regulation": "AI regulation",
+    "cto_stretched": "CTO already stretched",
+    "ai_in_core_product": "AI at the core of the product",
+    "cross_functional": "AI across the business",
+    "mandate_shift": "Shift in mandate",
+    "few_use_cases": "Few AI use cases",
+    "under_500_employees": "Fewer than 500 employees",
+    "internal_only": "AI for internal use only",
+    "minimal_regulation": "Little AI regulation",
+    "single_product_small_team": "One product, small engineering team",
+}
+
+FLAG_TITLES: dict[str, str] = {
+    "no_outcome_owner": "Nobody owns AI outcomes",
+    "overloaded_seat": "One overloaded seat",
+    "unresolved_conflicts": "Roadmap conflicts left unresolved",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    key: str
+    title: str
+    fired: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    two_seat: list[Reason]
+    one_seat: list[Reason]
+    flags: list[Reason]
+
+    @property
+    def fired_two_seat(self) -> list[Reason]:
+        return [r for r in self.two_seat if r.fired]
+
+    @property
+    def fired_one_seat(self) -> list[Reason]:
+        return [r for r in self.one_seat if r.fired]
+
+    @property
+    def fired_flags(self) -> list[Reason]:
+        return [r for r in self.flags if r.fired]
+
+
+# --- Small wording helpers. ------------------------------------------------------------------
+
+
+def _people(n: int) -> str:
+    return f"{format_count(n)} {'person' if n == 1 else 'people'}"
+
+
+def _join(items: list[str]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _usd_against(amount: int | float, mark: int) -> str:
+    """The amount in short form, or in full when the short form would look equal to the mark."""
+    short = format_usd(amount)
+    if short == format_usd(mark) and amount != mark:
+        return format_usd_exact(amount)
+    return short
+
+
+def _labels(code: str, values: list[str] | tuple[str, ...]) -> list[str]:
+    return [choice_label(code, v).lower() for v in values]
+
+
+def _cross_functional_hits(a: Any) -> list[str]:
+    chosen = set(a["profile.ai_functions"])
+    return [area for area in T.cross_functional_areas if area in chosen]
+
+
+def _regulation_words(a: Any) -> str:
+    return choice_label("profile.regulatory_exposure", a["profile.regulatory_exposure"]).lower()
+
+
+# --- Two-seat signals. -----------------------------------------------------------------------
+
+
+def _ai_spend(a: Any) -> str:
+    spend = a["profile.ai_spend_usd"]
+    mark = T.ai_spend_usd_above
+    shown = _usd_against(spend, mark)
+    if spend > mark:
+        return f"AI spend of {shown} a year is above the {format_usd(mark)} mark."
+    if spend == mark:
+        return f"AI spend of {shown} a year is exactly the {format_usd(mark)} mark, not above it."
+    return f"AI spend of {shown} a year is below the {format_usd(mark)} mark."
+
+
+def _ai_headcount(a: Any) -> str:
+    n = a["profile.ai_headcount"]
+    mark = T.ai_headcount_above
+    if n > mark:
+        return f"{_people(n)} work on AI, more than the mark of {format_count(mark)}."
+    if n == mark:
+        return f"{_people(n)} work on AI, exactly the mark of {format_count(mark)}, not more."
+    verb = "works" if n == 1 else "work"
+    return f"{_people(n)} {verb} on AI, fewer than the mark of {format_count(mark)}."
+
+
+def _regulation(a: Any) -> str:
+    level = _regulation_words(a)
+    significant = a["profile.regulatory_exposure"] == "significant"
+    needs_exec = a["profile.compliance_needs_executive"] is True
+    if significant and needs_exec:
+        return (
+            "Exposure to AI-specific law is significant, and AI compliance needs an "
+            "executive's dedicated attention."
+        )
+    if significant:
+        return "Exposure to AI-specific law is significant."
+    if needs_exec:
+        return (
+            f"Exposure to AI-specific law is {level}, but AI compliance still needs an "
+            "executive's dedicated attention."
+        )
+    return (
+        f"Exposure to AI-specific law is {level}, and AI compliance does not need an "
+        "executive's dedicated attention."
+    )
+
+
+def _cto_stretched(a: Any) -> str:
+    scope = set(a["leadership.cto_scope"])
+    capacity = a["leadership.cto_capacity"]
+    mark = T.stretched_cto_capacity_at_least
+    areas = _join(_labels("leadership.cto_scope", T.stretched_cto_scope))
+    missing = [area for area in T.stretched_cto_scope if area not in scope]
+    if missing:
+        scope_part = (
+            f"does not run {_join(_labels('leadership.cto_scope', missing))} "
+            f"(stretched means all of {areas})"
+        )
+    else:
+        scope_part = f"runs {areas}"
+    above = "at or above" if capacity >= mark else "below"
+    capacity_part = f"rates their load {capacity} out of 5, {above} the stretch mark of {mark}"
+    return f"The CTO {scope_part}, and {capacity_part}."
+
+
+def _ai_in_core_product(a: Any) -> str:
+    role = a["profile.ai_role"]
+    if role == "core":
+        return "AI is a core part of the product."
+    if role == "feature":
+        return "AI is a feature within the product, not its core."
+    return "AI serves internal tools only; it is not part of the product."
+
+
+def _cross_functional(a: Any) -> str:
+    hits = _cross_functional_hits(a)
+    mark = T.cross_functional_at_least
+    total = len(T.cross_functional_areas)
+    key_functions = _join(_labels("profile.ai_functions", T.cross_functional_areas))
+    if not hits:
+        return (
+            f"AI does not have to land in any of the {total} key functions ({key_functions}) "
+            f"within a year; it takes {mark} to make it a cross-functional job."
+        )
+    named = _join(_labels("profile.ai_functions", hits))
+    if len(hits) >= mark:
+        return (
+            f"AI must land in {len(hits)} of the {total} key functions within a year "
+            f"({named}), reaching the mark of {mark}."
+        )
+    return (
+        f"AI must land in {len(hits)} of the {total} key functions within a year ({named}), "
+        f"short of the mark of {mark}."
+    )
+
+
+def _mandate_shift(a: Any) -> str:
+    dims = dimension_scores(a)
+    gap = T.mandate_shift_gap_at_least
+    mark = T.mandate_shift_dimensions_at_least
+    shifted = [DIMENSIONS_BY_KEY[d.key].name.lower() for d in dims if d.gap >= gap]
+    count = len(shifted)
+    lead = (
+        f"{count} of the 7 dimensions must move {gap} or more points towards AI leadership "
+        "within 24 months"
+    )
+    if count == 0:
+        return (
+            f"None of the 7 dimensions must move {gap} or more points towards AI leadership "
+            f"within 24 months; the mark is {mark}."
+        )
+    which = f" ({_join(shifted)})"
+    if count >= mark:
+        return f"{lead}{which}, reaching the mark of {mark}."
+    return f"{lead}{which}, short of the mark of {mark}."
+
+
+# --- One-seat signals. -----------------------------------------------------------------------
+
+
+def _few_use_cases(a: Any) -> str:
+    n = a["profile.ai_use_cases"]
+    mark = T.few_use_cases_at_most
+    cases = f"{format_count(n)} AI use {'case is' if n == 1 else 'cases are'} live or funded"
+    if n <= mark:
+        return f"{cases}, within the {mark} that one leader can carry alongside the platform."
+    return f"{cases}, more than the {mark} that one leader can carry alongside the platform."
+
+
+def _under_500_employees(a: Any) -> str:
+    n = a["profile.employees"]
+    mark = T.small_company_employees_under
+    if n < mark:
+        return f"With {format_count(n)} employees, the company is below the {mark:,} mark."
+    return f"With {format_count(n)} employees, the company is at or above the {mark:,} mark."
+
+
+def _internal_only(a: Any) -> str:
+    role = a["profile.ai_role"]
+    if role == "internal":
+        return "AI serves internal tools only and is not part of what the company sells."
+    where = "a core part of" if role == "core" else "a feature within"
+    return f"AI is not only for internal use: it is {where} the product."
+
+
+def _minimal_regulation(a: Any) -> str:
+    level = _regulation_words(a)
+    needs_exec = a["profile.compliance_needs_executive"] is True
+    if level == "minimal" and not needs_exec:
+        return "Exposure to AI-specific law is minimal; compliance needs no executive of its own."
+    if level == "minimal":
+        return (
+            "Exposure to AI-specific law is minimal, yet AI compliance needs an executive's "
+            "dedicated attention."
+        )
+    return f"Exposure to AI-specific law is {level}, not minimal."
+
+
+def _single_product_small_team(a: Any) -> str:
+    products = a["profile.products"]
+    engineers = a["profile.engineering_headcount"]
+    team_mark = T.small_engineering_team_under
+    product_mark = T.single_product_at_most
+    product_words = f"{format_count(products)} product{'' if products == 1 else 's'}"
+    team_words = f"an engineering team of {format_count(engineers)}"
+    misses = []
+    if products > product_mark:
+        misses.append(f"{product_words} (more than {product_mark})")
+    if engineers >= team_mark:
+        misses.append(f"{team_words} (the mark is under {team_mark})")
+    if a["profile.ai_role"] == "core":
+        misses.append("AI at the core of the product")
+    hits = _cross_functional_hits(a)
+    if len(hits) >= T.cross_functional_at_least:
+        misses.append("AI spreading across the business")
+    if not misses:
+        return (
+            f"With {product_words}, {team_words} (under {team_mark}) and AI neither core to the "
+            "product nor spread across the business, one leader can hold both sides."
+        )
+    return f"Not a small single-product setting: {_join(misses)}."
+
+
+# --- Flags. ----------------------------------------------------------------------------------
+
+
+def _no_outcome_owner(a: Any) -> str:
+    owner = a["accountability.outcomes_owner"]
+    if owner == "nobody":
+        return "Nobody is answerable for the business results AI should bring."
+    who = choice_label("accountability.outcomes_owner", owner)
+    return f"{_sentence_start(who)} is answerable for the business results AI should bring."
+
+
+def _overloaded_seat(a: Any) -> str:
+    owner = a["accountability.outcomes_owner"]
+    resolver = a["accountability.conflict_resolver"]
+    capacity = a["leadership.cto_capacity"]
+    mark = T.overloaded_capacity_at_least
+    if owner == "cto" and resolver == "cto" and capacity >= mark:
+        return (
+            "The CTO both answers for AI results and settles AI-versus-platform conflicts, "
+            f"with a load of {capacity} out of 5 (the mark is {mark})."
+        )
+    if owner == "cto" and resolver == "cto":
+        return (
+            "The CTO both answers for AI results and settles AI-versus-platform conflicts, "
+            f"but with a load of {capacity} out of 5 still has room (the mark is {mark})."
+        )
+    return "AI results and AI-versus-platform conflicts do not both rest with the CTO."
+
+
+def _unresolved_conflicts(a: Any) -> str:
+    resolver = a["accountability.conflict_resolver"]
+    if resolver == "nobody":
+        return "Nobody settles conflicts between the AI plans and the platform plans."
+    who = choice_label("accountability.conflict_resolver", resolver)
+    return (
+        f"Conflicts between the AI plans and the platform plans are settled by "
+        f"{_lower_article(who)}."
+    )
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_article(text: str) -> str:
+    # "The CEO" reads as "the CEO" mid-sentence; "A standing forum" as "a standing forum".
+    for article in ("The ", "A ", "Our "):
+        if text.startswith(article):
+            return article.lower() + text[len(article) :]
+    return text
+
+
+_SIGNAL_SENTENCES: dict[str, Callable[[Any], str]] = {
+    "ai_spend": _ai_spend,
+    "ai_headcount": _ai_headcount,
+    "regulation": _regulation,
+    "cto_stretched": _cto_stretched,
+    "ai_in_core_product": _ai_in_core_product,
+    "cross_functional": _cross_functional,
+    "mandate_shift": _mandate_shift,
+    "few_use_cases": _few_use_cases,
+    "under_500_employees": _under_500_employees,
+    "internal_only": _internal_only,
+    "minimal_regulation": _minimal_regulation,
+    "single_product_small_team": _single_product_small_team,
+}
+
+_FLAG_SENTENCES: dict[str, Callable[[Any], str]] = {
+    "no_outcome_owner": _no_outcome_owner,
+    "overloaded_seat": _overloaded_seat,
+    "unresolved_conflicts": _unresolved_conflicts,
+}
+
+
+def signal_explanation(key: str, answers: Mapping[str, object]) -> str:
+    """One sentence: the client's answer for this signal against its mark."""
+    return _SIGNAL_SENTENCES[key](answers)
+
+
+def flag_explanation(flag: str, answers: Mapping[str, object]) -> str:
+    return _FLAG_SENTENCES[flag](answers)
+
+
+def explain(result: Result, answers: Mapping[str, object]) -> Explanation:
+    """Every signal and flag, fired or not, in methodology order, with its sentence."""
+    return Explanation(
+        two_seat=[
+            Reason(k, SIGNAL_TITLES[k], result.two_seat_signals[k], signal_explanation(k, answers))
+            for k in TWO_SEAT_SIGNALS
+        ],
+        one_seat=[
+            Reason(k, SIGNAL_TITLES[k], result.one_seat_signals[k], signal_explanation(k, answers))
+            for k in ONE_SEAT_SIGNALS
+        ],
+        flags=[
+            Reason(f, FLAG_TITLES[f], f in result.flags, flag_explanation(f, answers))
+            for f in FLAGS
+        ],
+    )
+
+
+# --- The recommendation in one sentence. -----------------------------------------------------
+
+_STRUCTURE_PHRASES: dict[str, str] = {
+    "full_time_caio": "appoint a full-time Chief AI Officer",
+    "fractional_caio": "bring in a fractional Chief AI Officer",
+    "single_seat": "keep AI leadership with the CTO, who has shipped AI systems in production",
+    "single_seat_fluency_gap": (
+        "keep AI leadership in one seat with the CTO, and close the gap in hands-on "
+        "production AI experience"
+    ),
+}
+
+_REPORTING_PHRASES: dict[str, str] = {
+    "ceo": " reporting directly to the CEO",
+    "cto_then_ceo": " reporting to the CTO at first and to the CEO once AI becomes strategic",
+    "none": "",
+}
+
+
+def recommendation_sentence(result: Result, client_name: str) -> str:
+    """Structure, reporting line and confidence in one sentence, for the top of the memo."""
+    structure = _STRUCTURE_PHRASES[result.recommendation]
+    reporting = _REPORTING_PHRASES[result.reporting_line]
+    confidence = result.confidence
+    return f"{client_name} should {structure}{reporting} (confidence: {confidence})."
+
+
+# --- What the two accountability answers mean. -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountabilityNote:
+    code: str
+    question: str
+    answer: str
+    meaning: str
+
+
+_OUTCOME_MEANINGS: dict[str, str] = {
+    "nobody": (
+        "An empty seat: nobody is measured on what AI brings the business, so AI priorities "
+        "go to whoever argues loudest."
+    ),
+    "cto": (
+        "The CTO holds it alongside the platform. Business results from AI compete with "
+        "reliability, security and hiring for the same attention, and usually lose."
+    ),
+    "ai_leader": (
+        "A dedicated AI leader answers for the results, which is what the second seat is for."
+    ),
+    "product": (
+        "Product owns the results. That works while AI stays inside the product; it strains once "
+        "AI has to land in sales, operations or finance too."
+    ),
+    "business_units": (
+        "Each business unit owns its own results. Good for adoption, but nobody sees the whole "
+        "picture or sets priorities across units."
+    ),
+    "ceo": (
+        "The CEO owns the results. Clear, but it adds one more duty to the busiest seat in the "
+        "company."
+    ),
+}
+
+_CONFLICT_MEANINGS: dict[str, str] = {
+    "nobody": (
+        "Unresolved conflicts: when AI plans and platform plans collide, no one decides, so the "
+        "clash drags on or is settled by default."
+    ),
+    "cto": ("The CTO decides, and will reasonably favour the platform work they are measured on."),
+    "ceo": "The CEO decides, which keeps it fair but pulls the CEO into every trade-off.",
+    "ai_leader": (
+        "The AI leader decides, which can leave the platform's own needs without a voice."
+    ),
+    "joint_forum": (
+        "Both sides decide together in a standing forum, the arrangement most likely to keep "
+        "the tension productive."
+    ),
+}
+
+_OVERLOADED_MEANING = (
+    "Overloaded seat: both answers point at a CTO who is already stretched, so AI results and "
+    "AI trade-offs rest with someone who has no room for them."
+)
+
+
+def accountability_notes(answers: Mapping[str, object]) -> list[AccountabilityNote]:
+    """The two accountability answers, each with what it means for the board."""
+    a: Any = answers
+    owner = a["accountability.outcomes_owner"]
+    resolver = a["accountability.conflict_resolver"]
+    overloaded = (
+        owner == "cto"
+        and resolver == "cto"
+        and a["leadership.cto_capacity"] >= T.overloaded_capacity_at_least
+    )
+    notes = []
+    for code, value, meaning in (
+        ("accountability.outcomes_owner", owner, _OUTCOME_MEANINGS[owner]),
+        (
+            "accountability.conflict_resolver",
+            resolver,
+            # The overloaded seat shows in the combination, so it is told after the second answer.
+            _OVERLOADED_MEANING if overloaded else _CONFLICT_MEANINGS[resolver],
+        ),
+    ):
+        notes.append(
+            AccountabilityNote(
+                code=code,
+                question=QUESTIONS[code].label,
+                answer=choice_label(code, value),
+                meaning=meaning,
+            )
+        )
+    return notes
