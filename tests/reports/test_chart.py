@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET  # noqa: S405 - parses our own output
+
+from assessments.chart import dimension_chart_svg
+from assessments.methodology import score
+from assessments.questionnaire import DIMENSIONS
+from tests.assessments.factories import valid_answers
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_chart_names_every_dimension_and_describes_today_and_needed() -> None:
+    result = score(valid_answers())
+    svg = dimension_chart_svg(result.dimensions)
+    root = ET.fromstring(svg)  # noqa: S314
+    assert root.get("role") == "img"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    for dimension in DIMENSIONS:
+        assert dimension.name in texts
+    assert "CTO mandate" in texts and "CAIO mandate" in texts
+    desc = root.find(f"{SVG}desc").text
+    assert "Primary focus: today 2, needed 4 (2 points towards AI leadership)" in desc
+    assert root.find(f"{SVG}title").text
+
+
+def test_chart_refuses_a_hostile_accent_colour() -> None:
+    result = score(valid_answers())
+    svg = dimension_chart_svg(result.dimensions, accent='red"/><script>alert(1)</script>')
+    assert "<script" not in svg
+    assert "#1f4e79" in svg
+    ET.fromstring(svg)  # noqa: S314
+
+
+def test_chart_uses_the_firm_accent() -> None:
+    result = score(valid_answers())
+    assert 'fill="#aa3300"' in dimension_chart_svg(result.dimensions, accent="#aa3300")
