@@ -132,13 +132,18 @@ class Result:
         }
 
 
+_DIMENSION_CODES: tuple[tuple[str, str, str], ...] = tuple(
+    (key, dimension_code(key, "today"), dimension_code(key, "needed")) for key in DIMENSION_KEYS
+)
+_OVERLAP_CODES: tuple[tuple[str, str], ...] = tuple((key, f"overlap.{key}") for key in OVERLAP_KEYS)
+
+
 def dimension_scores(answers: Mapping[str, object]) -> list[DimensionScore]:
-    scores = []
-    for key in DIMENSION_KEYS:
-        today = int(answers[dimension_code(key, "today")])  # type: ignore[call-overload]
-        needed = int(answers[dimension_code(key, "needed")])  # type: ignore[call-overload]
-        scores.append(DimensionScore(key=key, today=today, needed=needed, gap=needed - today))
-    return scores
+    a: Any = answers
+    return [
+        DimensionScore(key, a[today], a[needed], a[needed] - a[today])
+        for key, today, needed in _DIMENSION_CODES
+    ]
 
 
 def _count_cross_functional(answers: Mapping[str, object], t: Thresholds) -> int:
@@ -263,7 +268,7 @@ def score(answers: Mapping[str, object]) -> Result:
     t_count = sum(two_seat.values())
     o_count = sum(one_seat.values())
     recommendation = recommend(t_count, o_count, flags, a["leadership.cto_shipped_production_ai"])
-    overlap = {key: a[f"overlap.{key}"] for key in OVERLAP_KEYS}
+    overlap = {key: a[code] for key, code in _OVERLAP_CODES}
     return Result(
         methodology=METHODOLOGY_VERSION,
         recommendation=recommendation,

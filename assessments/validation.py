@@ -37,12 +37,17 @@ class AnswerError:
 
 
 def _is_int(value: object) -> bool:
-    # bool is a subclass of int in Python, but true is not an answer to "how many".
-    return isinstance(value, int) and not isinstance(value, bool)
+    # bool is a subclass of int in Python, but true is not an answer to "how many". The exact
+    # type test first is only a fast path for the common case.
+    return type(value) is int or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return (
+        type(value) is int
+        or type(value) is float
+        or (isinstance(value, int | float) and not isinstance(value, bool))
+    )
 
 
 def _got(value: object) -> str:
@@ -251,15 +256,28 @@ def validate(answers: object) -> list[AnswerError]:
         return [AnswerError(ROOT_CODE, "the answers could not be read as a JSON object")]
 
 
+# (code, checker, required, expectation) in questionnaire order, so validating a set of answers
+# does no lookups beyond the answers themselves.
+_PLAN: tuple[tuple[str, Checker, bool, str], ...] = tuple(
+    (code, _CHECKERS[code], q.required, expectation(q)) for code, q in QUESTIONS.items()
+)
+
+
 def _validate_mapping(answers: Mapping[object, object]) -> list[AnswerError]:
     errors: list[AnswerError] = []
-    for code in _CHECKERS:
+    for code, check, required, expected in _PLAN:
         if code not in answers:
-            if code in _REQUIRED:
-                expected = expectation(QUESTIONS[code])
+            if required:
                 errors.append(AnswerError(code, f"{code}: missing; expected {expected}"))
             continue
-        problem = validate_value(code, answers[code])
+        value = answers[code]
+        if value is None:
+            problem = f"expected {expected}, got null" if required else None
+        else:
+            try:
+                problem = check(value)
+            except Exception:  # a hostile object (a broken __eq__, say) must not escape
+                problem = f"expected {expected}, got {_got(value)}"
         if problem is not None:
             errors.append(AnswerError(code, f"{code}: {problem}"))
     for code in answers:
