@@ -1,0 +1,314 @@
+"""Validation refuses bad answers whole and names every problem. Pure: no database."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessments.questionnaire import QUESTIONS, REQUIRED_CODES
+from assessments.validation import (
+    AnswerError,
+    coerce_form_value,
+    missing_codes,
+    validate,
+    validate_value,
+)
+from tests.assessments.factories import answers_strategy, valid_answers
+
+
+def codes(errors: list[AnswerError]) -> list[str]:
+    return [e.code for e in errors]
+
+
+def test_sample_answers_are_valid() -> None:
+    assert validate(valid_answers()) == []
+
+
+def test_message_names_the_question_and_what_was_expected() -> None:
+    errors = validate(valid_answers(profile__employees=0))
+    assert [e.as_dict() for e in errors] == [
+        {
+            "code": "profile.employees",
+            "message": "profile.employees: expected a whole number of at least 1, got 0",
+        }
+    ]
+
+
+BAD_VALUES = [
+    ("profile.employees", 0, "at least 1, got 0"),
+    ("profile.employees", -3, "got -3"),
+    ("profile.employees", True, "a whole number of at least 1, got true"),
+    ("profile.employees", 3.5, "got 3.5"),
+    ("profile.employees", 3.0, "got 3.0"),
+    ("profile.employees", "250", 'got "250"'),
+    ("profile.employees", None, "got null"),
+    ("profile.employees", [250], "got a list"),
+    ("profile.products", -1, "at least 0, got -1"),
+    ("profile.ai_spend_usd", "6200000", "an amount in US dollars of at least $0"),
+    ("profile.ai_spend_usd", math.nan, "got NaN"),
+    ("profile.ai_spend_usd", math.inf, "got Infinity"),
+    ("profile.ai_spend_usd", -0.5, "got -0.5"),
+    ("profile.ai_spend_usd", False, "got false"),
+    ("profile.ai_role", "Core", 'expected one of "internal", "feature", "core", got "Core"'),
+    ("profile.ai_role", 2, "got 2"),
+    ("profile.ai_functions", "sales", 'got "sales"'),
+    ("profile.ai_functions", ["sales", "crm"], 'unknown item "crm"'),
+    ("profile.ai_functions", ["sales", 7], "unknown item 7"),
+    ("profile.ai_functions", ["sales", "sales"], 'repeated item "sales"'),
+    ("profile.ai_functions", {"sales": True}, "got an object"),
+    ("profile.compliance_needs_executive", "yes", 'expected true or false, got "yes"'),
+    ("profile.compliance_needs_executive", 1, "expected true or false, got 1"),
+    ("leadership.cto_capacity", 0, "from 1 to 5, got 0"),
+    ("leadership.cto_capacity", 6, "from 1 to 5, got 6"),
+    ("leadership.cto_scope", ["security", "cloud"], 'unknown item "cloud"'),
+    ("accountability.outcomes_owner", "board", 'got "board"'),
+    ("dimension.risk_lens.today", 0, "from 1 to 5, got 0"),
+    ("dimension.risk_lens.needed", 5.5, "got 5.5"),
+    ("overlap.ai_security", "shared", 'got "shared"'),
+    ("context.concerns", "x" * 5_001, "at most 5,000 characters, got 5,001 characters"),
+    ("context.concerns", 42, "got 42"),
+]
+
+
+@pytest.mark.parametrize(("code", "value", "fragment"), BAD_VALUES)
+def test_bad_value_is_refused_with_its_code(code: str, value: object, fragment: str) -> None:
+    errors = validate(valid_answers({code: value}))
+    assert codes(errors) == [code]
+    assert errors[0].message.startswith(f"{code}: ")
+    assert fragment in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("code", "value"),
+    [
+        ("profile.ai_spend_usd", 6_200_000.75),
+        ("profile.ai_spend_usd", 0),
+        ("profile.ai_functions", []),
+        ("leadership.cto_scope", []),
+        ("context.concerns", "x" * 5_000),
+        ("context.concerns", ""),
+        ("context.concerns", None),
+        ("profile.employees", 10**30),
+    ],
+)
+def test_edge_values_are_accepted(code: str, value: object) -> None:
+    assert validate(valid_answers({code: value})) == []
+
+
+def test_optional_concerns_may_be_left_out() -> None:
+    answers = valid_answers()
+    del answers["context.concerns"]
+    assert validate(answers) == []
+
+
+def test_every_missing_answer_is_reported_in_questionnaire_order() -> None:
+    errors = validate({})
+    assert codes(errors) == list(REQUIRED_CODES)
+    assert errors[0].message == "profile.employees: missing; expected a whole number of at least 1"
+
+
+def test_all_problems_are_reported_together() -> None:
+    answers = valid_answers(profile__employees="many", leadership__cto_capacity=9)
+    del answers["overlap.cloud_compute"]
+    answers["profile.revenue"] = 10
+    assert codes(validate(answers)) == [
+        "profile.employees",
+        "leadership.cto_capacity",
+        "overlap.cloud_compute",
+        "profile.revenue",
+    ]
+
+
+def test_unknown_code_is_named() -> None:
+    errors = validate(valid_answers() | {"profile.revenue_usd": 1})
+    assert [e.as_dict() for e in errors] == [
+        {"code": "profile.revenue_usd", "message": "profile.revenue_usd: unknown question code"}
+    ]
+
+
+@pytest.mark.parametrize("answers", [[], "answers", None, 3, [valid_answers()], True])
+def test_answers_that_are_not_an_object_get_one_root_error(answers: object) -> None:
+    errors = validate(answers)
+    assert len(errors) == 1
+    assert errors[0].code == ""
+    assert "expected the answers as a JSON object" in errors[0].message
+
+
+def test_validate_value_checks_one_answer_without_the_code() -> None:
+    assert validate_value("profile.employees", 250) is None
+    assert validate_value("profile.employees", 0) == "expected a whole number of at least 1, got 0"
+    assert validate_value("no.such.code", 1) == "unknown question code"
+    assert validate_value("context.concerns", None) is None
+    assert validate_value("profile.employees", None) is not None
+
+
+def test_missing_codes_lists_unanswered_required_questions() -> None:
+    answers = valid_answers()
+    del answers["profile.products"]
+    answers["overlap.ai_security"] = None
+    del answers["context.concerns"]
+    assert missing_codes(answers) == ["profile.products", "overlap.ai_security"]
+    assert missing_codes({}) == list(REQUIRED_CODES)
+    assert missing_codes(valid_answers()) == []
+
+
+# --- Property: every mutation into invalid input is caught and named. ------------------------
+
+WRONG_VALUES: dict[str, list[object]] = {
+    "integer": [True, 2.5, "7", None, [], {}, -1, math.nan],
+    "scale": [0, 6, 3.5, False, "3", math.inf],
+    "number": [True, "1000", -1, math.nan, math.inf, -math.inf, None, [1]],
+    "choice": ["", "nope", 1, True, None, ["core"]],
+    "multi": ["sales", [1], ["nope"], None, {"a": 1}],
+    "boolean": [0, 1, "true", None, "yes"],
+    "text": [1, ["a"], {"a": "b"}, "x" * 5_001],
+}
+
+
+@st.composite
+def invalid_answers(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
+    answers = draw(answers_strategy())
+    mutation = draw(st.sampled_from(["drop", "unknown", "wrong"]))
+    if mutation == "drop":
+        code = draw(st.sampled_from(REQUIRED_CODES))
+        del answers[code]
+    elif mutation == "unknown":
+        code = draw(st.text(min_size=1, max_size=30).filter(lambda c: c not in QUESTIONS))
+        answers[code] = draw(st.one_of(st.integers(), st.text(), st.none()))
+    else:
+        code = draw(st.sampled_from(list(QUESTIONS)))
+        kind = QUESTIONS[code].kind
+        value = draw(st.sampled_from(WRONG_VALUES[kind]))
+        if kind == "multi" and isinstance(value, list) and value == [1]:
+            value = [*QUESTIONS[code].choice_values[:1], 1]
+        answers[code] = value
+    return answers, code
+
+
+@settings(max_examples=200, deadline=None)
+@given(invalid_answers())
+def test_any_mutation_into_invalid_input_is_named(case: tuple[dict[str, Any], str]) -> None:
+    answers, code = case
+    errors = validate(answers)
+    assert code in codes(errors)
+    assert all(e.message.startswith(f"{e.code}: ") for e in errors)
+
+
+# Arbitrary JSON-like values, including the awkward ones (NaN, huge ints, deep nesting).
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        json_values,
+        st.dictionaries(st.sampled_from([*QUESTIONS, "x"]), json_values, max_size=45),
+    )
+)
+def test_validate_never_raises_and_always_names_a_code(answers: object) -> None:
+    errors = validate(answers)
+    assert all(isinstance(e.code, str) and e.message for e in errors)
+    if not isinstance(answers, dict):
+        assert codes(errors) == [""]
+
+
+# --- Browser form values. --------------------------------------------------------------------
+
+FORM_CASES = [
+    ("profile.employees", "250", 250, None),
+    ("profile.employees", " 1,200 ", 1200, None),
+    ("profile.employees", "abc", None, "Enter a whole number, such as 250."),
+    ("profile.employees", "3.5", None, "Enter a whole number, such as 250."),
+    ("profile.employees", "0", None, "Enter a whole number of at least 1."),
+    ("profile.employees", "", None, None),
+    ("profile.employees", "   ", None, None),
+    ("profile.ai_spend_usd", "6,200,000", 6_200_000, None),
+    ("profile.ai_spend_usd", "6200000", 6_200_000, None),
+    ("profile.ai_spend_usd", "$6,200,000.50", 6_200_000.5, None),
+    ("profile.ai_spend_usd", "6 200 000", 6_200_000, None),
+    ("profile.ai_spend_usd", "nan", None, "Enter an amount in figures, such as 6,200,000."),
+    ("profile.ai_spend_usd", "six million", None, "Enter an amount in figures, such as 6,200,000."),
+    ("profile.ai_spend_usd", "-5", None, "Enter an amount in US dollars of at least $0."),
+    ("profile.compliance_needs_executive", "yes", True, None),
+    ("profile.compliance_needs_executive", "No", False, None),
+    ("profile.compliance_needs_executive", "true", True, None),
+    ("profile.compliance_needs_executive", "false", False, None),
+    ("profile.compliance_needs_executive", "maybe", None, "Choose yes or no."),
+    ("profile.ai_role", "core", "core", None),
+    ("profile.ai_role", "robots", None, "Choose one of the options listed."),
+    ("profile.ai_role", ["feature", "core"], "core", None),
+    ("leadership.cto_capacity", "4", 4, None),
+    ("leadership.cto_capacity", "6", None, "Choose a value from 1 to 5."),
+    ("leadership.cto_capacity", "x", None, "Choose a value from 1 to 5."),
+    ("profile.ai_functions", ["sales", "support"], ["sales", "support"], None),
+    ("profile.ai_functions", [], [], None),
+    ("profile.ai_functions", [""], [], None),
+    ("profile.ai_functions", "sales", ["sales"], None),
+    (
+        "profile.ai_functions",
+        ["sales", "crm"],
+        None,
+        "Choose only from the options listed, each at most once.",
+    ),
+    ("context.concerns", "", None, None),
+    ("context.concerns", "  Board wants a plan.  ", "  Board wants a plan.  ", None),
+    (
+        "context.concerns",
+        "x" * 5_001,
+        None,
+        "Keep this to 5,000 characters or fewer (it has 5,001).",
+    ),
+    ("no.such.question", "1", None, "This question is not part of the assessment."),
+    ("profile.employees", "1" * 5_000, None, "That number is far too long."),
+]
+
+
+@pytest.mark.parametrize(("code", "raw", "value", "message"), FORM_CASES)
+def test_coerce_form_value(code: str, raw: Any, value: object, message: str | None) -> None:
+    assert coerce_form_value(code, raw) == (value, message)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(list(QUESTIONS)),
+    st.one_of(st.text(max_size=30), st.lists(st.text(max_size=12), max_size=4)),
+)
+def test_coerced_form_values_are_always_valid_answers(code: str, raw: Any) -> None:
+    value, message = coerce_form_value(code, raw)
+    if message is None and value is not None:
+        assert validate_value(code, value) is None
+    if message is not None:
+        assert value is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(answers_strategy())
+def test_valid_answers_survive_a_trip_through_the_form(answers: dict[str, Any]) -> None:
+    for code, value in answers.items():
+        kind = QUESTIONS[code].kind
+        if kind == "multi":
+            raw: Any = list(value)
+        elif kind == "boolean":
+            raw = "yes" if value else "no"
+        elif kind == "number" and isinstance(value, float):
+            raw = f"{value:,.2f}"
+        else:
+            raw = str(value)
+        coerced, message = coerce_form_value(code, raw)
+        assert message is None
+        if kind == "number" and isinstance(value, float):
+            assert coerced == pytest.approx(value, abs=0.01)
+        elif kind == "text" and not value.strip():
+            assert coerced is None
+        else:
+            assert coerced == value
