@@ -110,7 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "advisory.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -127,6 +127,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form posts the email in a field named "username".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -245,3 +247,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# --- Memos ---
+# The Django template a memo is rendered from (tests point it at a broken one).
+MEMO_TEMPLATE = env_str("MEMO_TEMPLATE", "reports/pdf/memo.html")
+# A version queued this long with no worker picking it up is published again by the sweep.
+MEMO_REQUEUE_AFTER_SECONDS = env_int("MEMO_REQUEUE_AFTER_SECONDS", 60, minimum=5)
+# After this many attempts a version that keeps getting stranded is marked failed.
+MEMO_MAX_ATTEMPTS = env_int("MEMO_MAX_ATTEMPTS", 6, minimum=1)
+# Downloads by link: per client address, so a leaked link cannot be hammered.
+MEMO_DOWNLOAD_RATE = env_str("MEMO_DOWNLOAD_RATE", "30/m")
+
+# --- Questionnaire ---
+# Limits on the CEO's link pages, per client address and per link. Each answer is saved as it
+# is given, so a CEO clicking briskly through the scales makes a request every second or two.
+QUESTIONNAIRE_RATE_PER_IP = env_str("QUESTIONNAIRE_RATE_PER_IP", "120/m")
+QUESTIONNAIRE_RATE_PER_LINK = env_str("QUESTIONNAIRE_RATE_PER_LINK", "120/m")

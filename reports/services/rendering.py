@@ -1,0 +1,234 @@
+"""Answers in, board memo out: the one rendering path for the worker, the command and previews.
+
+The memo is a Django template (autoescaped), laid out by WeasyPrint with a fetcher that can only
+read the project's bundled static files. Nothing here touches the database: callers pass a
+:class:`MemoInput` and get the PDF bytes and figures back.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from assessments.chart import dimension_chart_svg
+from assessments.explanations import (
+    CONFIDENCE_LABELS,
+    RECOMMENDATION_LABELS,
+    REPORTING_LINE_LABELS,
+    accountability_notes,
+    explain,
+    recommendation_sentence,
+)
+from assessments.methodology import METHODOLOGY_VERSION, answers_sha256, score
+from assessments.questionnaire import (
+    DIMENSIONS_BY_KEY,
+    OVERLAP_AREAS,
+    QUESTIONNAIRE_VERSION,
+    SCALE_LABELS,
+    SCALE_MIN,
+    SECTIONS,
+    choice_label,
+    display_value,
+)
+from reports.fetcher import StaticOnlyFetcher, static_url
+
+# Bump when the memo's wording or layout changes, so every memo says which template made it.
+TEMPLATE_VERSION = "memo-2026.1"
+
+PAPER_SIZES = {"A4": "A4", "Letter": "letter"}
+DEFAULT_ACCENT = "#1f4e79"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+_MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class MemoInput:
+    """Everything one memo is made from."""
+
+    answers: Mapping[str, Any]
+    client_name: str
+    firm_name: str = ""
+    advisor_name: str = ""
+    commentary: str = ""
+    accent: str = DEFAULT_ACCENT
+    paper_size: str = "A4"
+    number: int | None = None
+    prepared_on: date = field(default_factory=date.today)
+    logo: bytes | None = None
+    answers_sha256: str = ""
+
+    @property
+    def sha256(self) -> str:
+        return self.answers_sha256 or answers_sha256(self.answers)
+
+
+@dataclass(frozen=True)
+class RenderedMemo:
+    pdf: bytes
+    sha256: str
+    page_count: int
+    size_bytes: int
+    render_ms: int
+
+
+def logo_data_url(content: bytes | None) -> str:
+    """The firm's logo inlined as a data: URL, or "" for a missing or unsupported file.
+
+    Only PNG and JPEG are inlined: raster images cannot point anywhere else.
+    """
+    if not content or len(content) > _MAX_LOGO_BYTES:
+        return ""
+    for magic, mime in _LOGO_TYPES.items():
+        if content.startswith(magic):
+            return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+    return ""
+
+
+def _dimension_rows(result: Any) -> list[dict[str, Any]]:
+    rows = []
+    for d in result.dimensions:
+        dimension = DIMENSIONS_BY_KEY[d.key]
+        rows.append(
+            {
+                "name": dimension.name,
+                "cto_pole": dimension.cto_pole,
+                "caio_pole": dimension.caio_pole,
+                "today": d.today,
+                "needed": d.needed,
+                "gap": d.gap,
+                "today_words": SCALE_LABELS[d.today - SCALE_MIN],
+                "needed_words": SCALE_LABELS[d.needed - SCALE_MIN],
+            }
+        )
+    return rows
+
+
+def _overlap_rows(result: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": area.name,
+            "help": area.help,
+            "answer": choice_label(f"overlap.{area.key}", result.overlap[area.key]),
+            "needs_governance": area.key in result.overlap_actions,
+        }
+        for area in OVERLAP_AREAS
+    ]
+
+
+def _appendix(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": section.title,
+            "rows": [
+                {"label": q.label, "value": display_value(q.code, answers.get(q.code))}
+                for q in section.questions
+            ],
+        }
+        for section in SECTIONS
+    ]
+
+
+def memo_context(memo: MemoInput) -> dict[str, Any]:
+    """The template context for one memo: all wording comes from assessments.explanations."""
+    answers = memo.answers
+    result = score(answers)
+    explanation = explain(result, answers)
+    accent = memo.accent if _COLOUR.match(memo.accent or "") else DEFAULT_ACCENT
+    sha = memo.sha256
+    concerns = answers.get("context.concerns") or ""
+    return {
+        "memo": memo,
+        "client_name": memo.client_name,
+        "firm_name": memo.firm_name,
+        "advisor_name": memo.advisor_name,
+        "prepared_on": memo.prepared_on,
+        "number": memo.number,
+        "accent": accent,
+        "page_size": PAPER_SIZES.get(memo.paper_size, "A4"),
+        "logo_url": logo_data_url(memo.logo),
+        "result": result,
+        "recommendation": result.recommendation,
+        "recommendation_sentence": recommendation_sentence(result, memo.client_name),
+        "structure_label": RECOMMENDATION_LABELS[result.recommendation],
+        "reporting_label": REPORTING_LINE_LABELS[result.reporting_line],
+        "confidence_label": CONFIDENCE_LABELS[result.confidence],
+        "two_seat_count": result.two_seat_count,
+        "one_seat_count": result.one_seat_count,
+        "two_seat_total": len(result.two_seat_signals),
+        "one_seat_total": len(result.one_seat_signals),
+        "explanation": explanation,
+        "accountability": accountability_notes(answers),
+        "dimensions": _dimension_rows(result),
+        "chart_svg": mark_safe(  # noqa: S308 - the chart escapes every text it draws
+            dimension_chart_svg(result.dimensions, accent=accent, id_prefix="memo-chart")
+        ),
+        "overlap": _overlap_rows(result),
+        "overlap_actions": [row for row in _overlap_rows(result) if row["needs_governance"]],
+        "commentary": memo.commentary,
+        "concerns": concerns if isinstance(concerns, str) else "",
+        "appendix": _appendix(answers),
+        "methodology_version": result.methodology or METHODOLOGY_VERSION,
+        "questionnaire_version": QUESTIONNAIRE_VERSION,
+        "template_version": TEMPLATE_VERSION,
+        "answers_sha256": sha,
+        "answers_sha12": sha[:12],
+    }
+
+
+def memo_html(memo: MemoInput, *, static_base: str | None = None, style_nonce: str = "") -> str:
+    """The memo as HTML. For the PDF, assets point at the fetcher's static origin; a browser
+    preview passes its own ``static_base`` (STATIC_URL) and a CSP nonce for the one style block.
+    """
+    context = memo_context(memo)
+    context["static_base"] = static_base if static_base is not None else static_url("")
+    context["style_nonce"] = style_nonce
+    context["for_pdf"] = static_base is None
+    return render_to_string(settings.MEMO_TEMPLATE, context)
+
+
+def _pdf_options() -> dict[str, Any]:
+    # PDF/UA-1 makes WeasyPrint tag the structure, set the language and show the title.
+    return {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+def memo_pdf(memo: MemoInput, *, fetcher: StaticOnlyFetcher | None = None) -> RenderedMemo:
+    """Renders one memo to PDF bytes through the static-only fetcher."""
+    from weasyprint import HTML
+
+    started = time.perf_counter()
+    html = memo_html(memo)
+    document = HTML(
+        string=html, base_url=static_url(""), url_fetcher=fetcher or StaticOnlyFetcher()
+    ).render(**_pdf_options())
+    pdf = document.write_pdf(**_pdf_options())
+    elapsed = round((time.perf_counter() - started) * 1000)
+    return RenderedMemo(
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        page_count=len(document.pages),
+        size_bytes=len(pdf),
+        render_ms=elapsed,
+    )
+
+
+def renderer_warm_up() -> None:
+    """Loads Pango, the fonts and the stylesheets once, so a worker's first memo is not slow."""
+    from weasyprint import HTML
+
+    html = (
+        '<html lang="en"><head><title>warm-up</title>'
+        f'<link rel="stylesheet" href="{static_url("css/memo.css")}"></head>'
+        "<body><p>Warm-up</p></body></html>"
+    )
+    HTML(string=html, base_url=static_url(""), url_fetcher=StaticOnlyFetcher()).write_pdf()
