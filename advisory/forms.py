@@ -19,13 +19,19 @@ class _CrispyModelForm(forms.ModelForm):
 
 
 class ClientForm(_CrispyModelForm):
+    website = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text="Full address, such as https://example.com.",
+    )
+
     class Meta:
         model = Client
         fields = ["name", "sector", "country", "employees", "website", "notes"]
-        labels = {"employees": "Employees", "website": "Website"}
+        labels = {"employees": "Employees"}
         help_texts = {
             "employees": "Approximate head count, a whole number.",
-            "website": "Full address, such as https://example.com.",
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 

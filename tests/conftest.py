@@ -11,6 +11,18 @@ from advisory.models import Client, Engagement, Firm, Membership, Person, User
 PASSWORD = "correct-horse-battery-staple-42"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Tests serve static files straight from static/, without a collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
 def make_advisor(firm: Firm, email: str, role: str = Membership.Role.ADVISOR) -> User:
     user = User.objects.create_user(email=email, password=PASSWORD, first_name=email.split("@")[0])
     Membership.objects.create(user=user, firm=firm, role=role)

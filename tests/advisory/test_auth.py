@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_with_email_and_password(client, advisor):
+    response = client.post(reverse("login"), {"username": advisor.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+
+
+def test_wrong_password_says_so_without_saying_which_part(client, advisor):
+    response = client.post(reverse("login"), {"username": advisor.email, "password": "nope"})
+    assert response.status_code == 200
+    assert "correct email address and password" in response.content.decode()
+
+
+def test_repeated_failures_lock_sign_in_even_with_the_right_password(client, advisor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": advisor.email, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": advisor.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "too many failed sign-ins" in response.content.decode()
+
+
+def test_sign_out(advisor_http):
+    response = advisor_http.post(reverse("logout"))
+    assert response.status_code == 302
+    assert advisor_http.get(reverse("dashboard")).status_code == 302
+
+
+def test_password_reset_sends_a_working_link(client, advisor):
+    client.post(reverse("password_reset"), {"email": advisor.email})
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    assert "Choose a new password" in response.content.decode()
+    form_url = response.redirect_chain[-1][0]
+    done = client.post(
+        form_url, {"new_password1": "a-brand-new-pass-77", "new_password2": "a-brand-new-pass-77"}
+    )
+    assert done.status_code == 302
+    advisor.refresh_from_db()
+    assert advisor.check_password("a-brand-new-pass-77")
+
+
+def test_pages_send_a_content_security_policy(client):
+    response = client.get(reverse("login"))
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"

@@ -1,0 +1,75 @@
+"""Settings come from the environment, refuse bad values, and pass the deploy checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advisory.env import EnvError, env_bool, env_int
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "HTTPS"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        env={**base, **env},
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("raw", ["False", "0", "no", "off", ""])
+def test_false_strings_are_false(monkeypatch, raw):
+    monkeypatch.setenv("FLAG", raw)
+    assert env_bool("FLAG", True) is False
+
+
+def test_unreadable_boolean_is_refused(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(EnvError, match="FLAG"):
+        env_bool("FLAG")
+
+
+def test_unreadable_integer_is_refused(monkeypatch):
+    monkeypatch.setenv("COUNT", "ten")
+    with pytest.raises(EnvError, match="COUNT must be a whole number"):
+        env_int("COUNT", 1)
+
+
+def test_debug_is_off_by_default(settings):
+    assert settings.DEBUG is False
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        HTTPS="1",
+        SECRET_KEY="x" * 20 + "production-secret-that-is-long-enough-4821",
+        ALLOWED_HOSTS="memos.example.com",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_manage("check", HTTPS="1", SECRET_KEY="", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_bad_boolean_in_the_environment_stops_the_app(tmp_path):
+    result = run_manage("check", DEBUG="sometimes", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
