@@ -1,3 +1,20 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from assessments.views import advisor, respondent
+
+urlpatterns = [
+    path("engagements/<int:pk>/invite/", advisor.invite, name="invitation_send"),
+    path("engagements/<int:pk>/invite/sent/", advisor.invite_sent, name="invitation_sent"),
+    path(
+        "engagements/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        advisor.revoke,
+        name="invitation_revoke",
+    ),
+    path("engagements/<int:pk>/results/", advisor.results, name="assessment_results"),
+    path("a/<str:token>/", respondent.welcome, name="questionnaire_welcome"),
+    path("a/<str:token>/step/<slug:section>/", respondent.step, name="questionnaire_step"),
+    path("a/<str:token>/save/", respondent.autosave, name="questionnaire_autosave"),
+    path("a/<str:token>/review/", respondent.review, name="questionnaire_review"),
+]

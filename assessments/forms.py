@@ -1,0 +1,183 @@
+"""Forms for the questionnaire, built from the one questionnaire definition.
+
+The section form only renders and reads what was posted: checking an answer is the validator's
+job (``coerce_form_value``), so the form never adds messages of its own. Errors it shows are the
+ones stored with each answer, which is why an invalid value and its message survive a reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils.datastructures import MultiValueDict
+
+from advisory.models import Engagement, Person
+from assessments.models import Answer
+from assessments.questionnaire import DIMENSIONS_BY_KEY, Question, Section
+
+YES, NO = "yes", "no"
+
+
+def field_name(code: str) -> str:
+    # Dots are awkward in HTML ids and CSS selectors; codes never contain a hyphen.
+    return code.replace(".", "-")
+
+
+def code_for(name: str) -> str:
+    return name.replace("-", ".")
+
+
+def _widget_attrs(question: Question, name: str) -> dict[str, str]:
+    attrs = {"data-code": question.code}
+    if question.kind in ("integer", "number"):
+        attrs.update(inputmode="numeric", autocomplete="off", spellcheck="false")
+        attrs["class"] = "numeric-input"
+    return attrs
+
+
+def _field(question: Question) -> forms.Field:
+    name = field_name(question.code)
+    attrs = _widget_attrs(question, name)
+    # Dimension questions show both poles above the two scales, so no help text repeats them.
+    help_text = "" if question.dimension else question.help
+    common: dict[str, Any] = {"label": question.label, "help_text": help_text, "required": False}
+    kind = question.kind
+    if kind in ("integer", "number"):
+        return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
+    if kind == "text":
+        if question.max_length:
+            attrs["data-max-length"] = str(question.max_length)
+        return forms.CharField(widget=forms.Textarea(attrs={**attrs, "rows": 5}), **common)
+    if kind == "choice":
+        choices = [(c.value, c.label) for c in question.choices]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=attrs), **common)
+    if kind == "multi":
+        choices = [(c.value, c.label) for c in question.choices]
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple(attrs=attrs), **common
+        )
+    if kind == "boolean":
+        return forms.ChoiceField(
+            choices=[(YES, "Yes"), (NO, "No")], widget=forms.RadioSelect(attrs=attrs), **common
+        )
+    if kind == "scale":
+        labels = question.scale_labels
+        choices = [
+            (str(point), f"{point} – {labels[point - 1]}" if labels else str(point))
+            for point in range(int(question.minimum or 1), int(question.maximum or 5) + 1)
+        ]
+        if question.dimension:
+            common["label"] = "Today" if question.code.endswith(".today") else "In 24 months"
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=attrs), **common)
+    raise ValueError(f"{question.code}: no form field for kind {kind!r}")
+
+
+def _as_form_data(question: Question, raw: object) -> list[str]:
+    """What the browser should show for a stored answer (what was typed, even if invalid)."""
+    if raw is None:
+        return []
+    if isinstance(raw, list):
+        return [str(item) for item in raw]
+    if question.kind == "boolean" and isinstance(raw, bool):
+        return [YES if raw else NO]
+    return [str(raw)]
+
+
+class SectionForm(forms.Form):
+    """One step of the questionnaire, showing the stored answers and their stored errors."""
+
+    def __init__(self, section: Section, answers: Mapping[str, Answer]) -> None:
+        data = MultiValueDict()
+        self.stored_errors: dict[str, str] = {}
+        for question in section.questions:
+            answer = answers.get(question.code)
+            if answer is None:
+                continue
+            data.setlist(field_name(question.code), _as_form_data(question, answer.raw))
+            if answer.error:
+                self.stored_errors[field_name(question.code)] = answer.error
+        super().__init__(data=data)
+        self.section = section
+        self.questions = {field_name(q.code): q for q in section.questions}
+        for name, question in self.questions.items():
+            self.fields[name] = _field(question)
+        for name in self.stored_errors:
+            widget = self.fields[name].widget
+            widget.attrs["aria-describedby"] = " ".join(
+                part for part in (self._help_id(name), f"id_{name}_error") if part
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def _help_id(self, name: str) -> str:
+        return f"id_{name}_helptext" if self.fields[name].help_text else ""
+
+    def full_clean(self) -> None:
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        for name, message in self.stored_errors.items():
+            self._errors[name] = self.error_class(
+                [message], renderer=self.renderer, field_id=self[name].auto_id
+            )
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The fields in display order; the two scales of a dimension travel together."""
+        groups: list[dict[str, Any]] = []
+        for name, question in self.questions.items():
+            item = {"field": self[name], "question": question}
+            dimension = DIMENSIONS_BY_KEY[question.dimension] if question.dimension else None
+            if dimension is not None and groups and groups[-1]["dimension"] is dimension:
+                groups[-1]["items"].append(item)
+            else:
+                groups.append({"dimension": dimension, "items": [item]})
+        return groups
+
+    def error_items(self) -> list[dict[str, Any]]:
+        return [
+            {"field": self[name], "question": self.questions[name], "message": message}
+            for name, message in self.stored_errors.items()
+        ]
+
+
+def posted_answers(
+    section: Section, post: MultiValueDict, stored: Mapping[str, Answer]
+) -> dict[str, str | list[str]]:
+    """The answers a step's plain form post carries, as the validator's raw input.
+
+    A radio group with nothing chosen is left alone, as is a blank field that had no answer, so
+    posting one tab's step does not blank answers another tab has just given.
+    """
+    answers: dict[str, str | list[str]] = {}
+    for question in section.questions:
+        name = field_name(question.code)
+        if question.kind == "multi":
+            if name in post or f"{name}-present" in post:
+                answers[question.code] = [v for v in post.getlist(name) if v]
+            continue
+        value = post.get(name)
+        if value is None:
+            continue
+        if not value.strip() and question.code not in stored:
+            continue
+        answers[question.code] = value
+    return answers
+
+
+class InviteForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Who answers",
+        empty_label=None,
+        help_text="The client's CEO receives a personal link by email.",
+    )
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            client=engagement.client, role=Person.Role.CEO, archived_at__isnull=True
+        )

@@ -1,0 +1,120 @@
+"""The advisor's side of the questionnaire: invite the CEO, revoke a link, read the results."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from advisory.access import get_for_firm
+from advisory.models import Engagement
+from assessments import explanations
+from assessments.forms import InviteForm
+from assessments.methodology import score
+from assessments.models import Assessment, Invitation
+from assessments.questionnaire import DIMENSIONS_BY_KEY, OVERLAP_AREAS, choice_label
+from assessments.services import (
+    InvitationError,
+    assessment_answers,
+    invitation_revoke,
+    invitation_send,
+)
+from assessments.views.common import answer_sections, answers_by_code
+
+_SESSION_LINK = "invitation_link_{pk}"
+
+
+@require_POST
+@login_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_for_firm(request.user, Engagement.objects.select_related("client"), pk=pk)
+    form = InviteForm(request.POST, engagement=engagement)
+    if not form.is_valid():
+        messages.error(request, "Choose the client's CEO to invite.")
+        return redirect(engagement)
+    try:
+        link = invitation_send(
+            engagement=engagement, person=form.cleaned_data["person"], actor=request.user
+        )
+    except InvitationError as error:
+        messages.error(request, str(error))
+        return redirect(engagement)
+    # Only the hash is stored: the session carries the link to the one page that shows it.
+    request.session[_SESSION_LINK.format(pk=engagement.pk)] = link
+    return redirect("invitation_sent", engagement.pk)
+
+
+@login_required
+def invite_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_for_firm(request.user, Engagement.objects.select_related("client"), pk=pk)
+    link = request.session.pop(_SESSION_LINK.format(pk=engagement.pk), None)
+    if link is None:
+        messages.info(request, "The link is shown only once. Issue a new link if you need one.")
+        return redirect(engagement)
+    invitation = engagement.invitations.select_related("person").first()
+    return render(
+        request,
+        "assessments/invitation_sent.html",
+        {"engagement": engagement, "invitation": invitation, "link": link},
+    )
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    invitation = get_for_firm(
+        request.user,
+        Invitation.objects.select_related("engagement", "engagement__firm", "person"),
+        pk=invitation_pk,
+        engagement_id=pk,
+    )
+    invitation_revoke(invitation=invitation, actor=request.user)
+    messages.success(request, f"The link sent to {invitation.person.name} no longer works.")
+    return redirect(invitation.engagement)
+
+
+def _dimension_chart(dimensions: list) -> str | None:
+    try:
+        from assessments.chart import dimension_chart_svg
+    except ImportError:  # the memo work supplies the chart; the table stands in until then
+        return None
+    return mark_safe(dimension_chart_svg(dimensions))  # noqa: S308 - SVG built from numbers on the server
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_for_firm(
+        request.user, Engagement.objects.select_related("client", "firm"), pk=pk
+    )
+    assessment = Assessment.objects.filter(engagement=engagement).first()
+    context: dict[str, object] = {"engagement": engagement, "assessment": assessment}
+    if assessment is None or not assessment.is_submitted:
+        return render(request, "assessments/results.html", context)
+    answers = assessment_answers(assessment)
+    result = score(answers)
+    context |= {
+        "result": result,
+        "recommendation": explanations.RECOMMENDATION_LABELS[result.recommendation],
+        "reporting_line": explanations.REPORTING_LINE_LABELS[result.reporting_line],
+        "confidence": explanations.CONFIDENCE_LABELS[result.confidence],
+        "sentence": explanations.recommendation_sentence(result, engagement.client.name),
+        "explanation": explanations.explain(result, answers),
+        "accountability": explanations.accountability_notes(answers),
+        "dimensions": [
+            {"dimension": DIMENSIONS_BY_KEY[d.key], "score": d} for d in result.dimensions
+        ],
+        "chart": _dimension_chart(result.dimensions),
+        "overlap": [
+            {
+                "area": area,
+                "answer": choice_label(f"overlap.{area.key}", result.overlap[area.key]),
+                "needs_governance": area.key in result.overlap_actions,
+            }
+            for area in OVERLAP_AREAS
+        ],
+        "answer_sections": answer_sections(answers_by_code(assessment)),
+    }
+    return render(request, "assessments/results.html", context)

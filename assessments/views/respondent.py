@@ -1,0 +1,221 @@
+"""The CEO's pages, reached through the personal link: no account, the token is the key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from advisory.tokens import token_hash
+from advisory.views.errors import rate_limited
+from assessments.forms import SectionForm, code_for, posted_answers
+from assessments.models import Assessment, Invitation
+from assessments.questionnaire import QUESTIONS, SECTIONS
+from assessments.services import (
+    AssessmentLocked,
+    answer_save,
+    assessment_for,
+    assessment_problems,
+    assessment_submit,
+    invitation_record_open,
+    invitation_resolve,
+)
+from assessments.views.common import (
+    SECTION_INDEX,
+    answer_sections,
+    answers_by_code,
+    first_open_section,
+    problems_in_words,
+)
+
+RespondentView = Callable[..., HttpResponse]
+
+
+def _over_limit(request: HttpRequest, token: str) -> bool:
+    by_ip = is_ratelimited(
+        request,
+        group="questionnaire.ip",
+        key="ip",
+        rate=settings.QUESTIONNAIRE_RATE_PER_IP,
+        increment=True,
+    )
+    by_link = is_ratelimited(
+        request,
+        group="questionnaire.link",
+        key=lambda group, req: token_hash(token),
+        rate=settings.QUESTIONNAIRE_RATE_PER_LINK,
+        increment=True,
+    )
+    return by_ip or by_link
+
+
+def respondent_view(view: RespondentView) -> RespondentView:
+    """Resolves the link: a friendly page for a bad one, otherwise the view with its invitation."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, **kwargs: object) -> HttpResponse:
+        if _over_limit(request, token):
+            return rate_limited(request)
+        invitation = invitation_resolve(token)
+        if invitation is None:
+            return render(request, "assessments/link_invalid.html", {"reason": "unknown"}, 404)
+        if not invitation.is_usable:
+            reason = "revoked" if invitation.revoked_at else "expired"
+            return render(request, "assessments/link_invalid.html", {"reason": reason}, 410)
+        assessment = assessment_for(invitation.engagement)
+        return view(request, token=token, invitation=invitation, assessment=assessment, **kwargs)
+
+    return wrapper
+
+
+def _context(token: str, invitation: Invitation, assessment: Assessment) -> dict[str, object]:
+    return {
+        "token": token,
+        "invitation": invitation,
+        "assessment": assessment,
+        "firm": invitation.engagement.firm,
+        "sections": SECTIONS,
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+@respondent_view
+def welcome(
+    request: HttpRequest, *, token: str, invitation: Invitation, assessment: Assessment
+) -> HttpResponse:
+    invitation_record_open(invitation=invitation)
+    answers = answers_by_code(assessment)
+    context = _context(token, invitation, assessment)
+    if assessment.is_submitted:
+        context["answer_sections"] = answer_sections(answers)
+        return render(request, "assessments/questionnaire/done.html", context)
+    context["resume"] = first_open_section(answers)
+    return render(request, "assessments/questionnaire/welcome.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@respondent_view
+def step(
+    request: HttpRequest,
+    *,
+    token: str,
+    invitation: Invitation,
+    assessment: Assessment,
+    section: str,
+) -> HttpResponse:
+    index = SECTION_INDEX.get(section)
+    if index is None:
+        return redirect("questionnaire_welcome", token)
+    if assessment.is_submitted:
+        return redirect("questionnaire_welcome", token)
+    current = SECTIONS[index]
+    answers = answers_by_code(assessment)
+    if request.method == "POST":
+        return _save_step(request, token, invitation, assessment, index, answers)
+    invitation_record_open(invitation=invitation)
+    form = SectionForm(current, answers)
+    context = _context(token, invitation, assessment) | {
+        "section": current,
+        "number": index + 1,
+        "form": form,
+        "previous": SECTIONS[index - 1] if index else None,
+        "next": SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None,
+    }
+    return render(request, "assessments/questionnaire/step.html", context)
+
+
+def _save_step(
+    request: HttpRequest,
+    token: str,
+    invitation: Invitation,
+    assessment: Assessment,
+    index: int,
+    answers: dict,
+) -> HttpResponse:
+    section = SECTIONS[index]
+    try:
+        for code, raw in posted_answers(section, request.POST, answers).items():
+            answer_save(
+                assessment=assessment, code=code, raw=raw, actor_label=invitation.person.name
+            )
+    except AssessmentLocked:
+        return redirect("questionnaire_welcome", token)
+    has_errors = assessment.answers.filter(code__in=[q.code for q in section.questions]).exclude(
+        error=""
+    )
+    action = request.POST.get("action", "next")
+    if has_errors.exists():
+        target = reverse("questionnaire_step", args=[token, section.key])
+        return redirect(target + "#error-summary")
+    if action == "back" and index:
+        return redirect("questionnaire_step", token, SECTIONS[index - 1].key)
+    if action == "next" and index + 1 < len(SECTIONS):
+        return redirect("questionnaire_step", token, SECTIONS[index + 1].key)
+    if action == "stay":
+        return redirect("questionnaire_step", token, section.key)
+    return redirect("questionnaire_review", token)
+
+
+@require_POST
+@respondent_view
+def autosave(
+    request: HttpRequest, *, token: str, invitation: Invitation, assessment: Assessment
+) -> JsonResponse:
+    """Saves one field as it is answered; the page's plain form post does the same without JS."""
+    name = request.POST.get("field", "")
+    code = code_for(name)
+    question = QUESTIONS.get(code)
+    if question is None:
+        return JsonResponse({"ok": False, "error": "Unknown question."}, status=400)
+    values = [v for v in request.POST.getlist("value") if v or question.kind != "multi"]
+    raw: str | list[str] = values if question.kind == "multi" else (values[-1] if values else "")
+    try:
+        answer = answer_save(
+            assessment=assessment, code=code, raw=raw, actor_label=invitation.person.name
+        )
+    except AssessmentLocked:
+        return JsonResponse(
+            {"ok": False, "error": "These answers were submitted and can no longer change."},
+            status=409,
+        )
+    return JsonResponse(
+        {
+            "ok": not answer.error,
+            "error": answer.error or None,
+            "field": name,
+            "progress": assessment.progress_percent,
+        }
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@respondent_view
+def review(
+    request: HttpRequest, *, token: str, invitation: Invitation, assessment: Assessment
+) -> HttpResponse:
+    if assessment.is_submitted:
+        return redirect("questionnaire_welcome", token)
+    submitted = request.method == "POST"
+    if submitted:
+        problems = assessment_submit(assessment=assessment, actor_label=invitation.person.name)
+        if not problems:
+            return redirect("questionnaire_welcome", token)
+    else:
+        invitation_record_open(invitation=invitation)
+        problems = assessment_problems(assessment)
+    answers = answers_by_code(assessment)
+    context = _context(token, invitation, assessment) | {
+        "answer_sections": answer_sections(answers),
+        "problems": problems_in_words(problems, answers),
+        "refused": submitted,
+        "number": len(SECTIONS) + 1,
+    }
+    return render(
+        request, "assessments/questionnaire/review.html", context, status=400 if submitted else 200
+    )
