@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -47,7 +47,11 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_for_firm(request.user, Client.objects.all(), pk=pk)
-    people = client.people.filter(archived_at__isnull=True)
+    # The CEO first, then the board, then anyone else.
+    role_rank = Case(
+        When(role=Person.Role.CEO, then=0), When(role=Person.Role.BOARD, then=1), default=2
+    )
+    people = client.people.filter(archived_at__isnull=True).order_by(role_rank, "name")
     engagements = client.engagements.select_related("lead_advisor").order_by("-created_at")
     return render(
         request,

@@ -56,6 +56,14 @@ CLIENTS = (
     DemoClient("Juniper Telecom", "Telecoms", "Spain", 7200, "regulated_lender", "sent"),
 )
 
+PEOPLE = (
+    ("Ingrid Halvorsen", "Tomas Berg", "Amara Okafor"),
+    ("Siobhan Walsh", "Declan Moore", "Priya Raman"),
+    ("Oliver Grant", "Hannah Cole", "Marcus Webb"),
+    ("Chloe Tremblay", "Daniel Roy", "Aisha Khan"),
+    ("Lena Fischer", "Jonas Weber", "Sofia Rossi"),
+)
+
 STATE_ORDER = [state for state, _ in Engagement.State.choices]
 
 
