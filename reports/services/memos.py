@@ -1,0 +1,359 @@
+"""The memo version workflow: request, render (in the worker), retry, sweep, approve.
+
+A version snapshots everything it is made from when it is requested, so rendering it again
+gives the same memo. Rendering happens in a Celery worker; the request only records the
+version and publishes the task once the transaction has committed. If the broker is down the
+version simply stays queued and :func:`memo_sweep` publishes it again later.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from advisory.models import Engagement, User
+from advisory.services import audit_record, engagement_set_state
+from assessments.methodology import METHODOLOGY_VERSION, answers_sha256
+from assessments.models import Assessment
+from assessments.questionnaire import QUESTIONNAIRE_VERSION
+from assessments.services import assessment_answers
+from assessments.validation import validate
+from reports.models import MemoVersion
+from reports.services.rendering import TEMPLATE_VERSION, MemoInput, memo_pdf
+
+logger = logging.getLogger(__name__)
+
+WORKER_LABEL = "Memo renderer"
+# Errors worth another try: the database or the disk hiccuped. Anything else is a fault in
+# the memo itself (a template error, bad data) and fails the version at once.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, OSError)
+_REASON_MAX = 1000
+
+
+class MemoError(ValidationError):
+    """A memo action the current state does not allow; the message is for the advisor."""
+
+
+# --- Request. --------------------------------------------------------------------------------
+
+
+def _submitted_assessment(engagement: Engagement) -> Assessment:
+    assessment = Assessment.objects.filter(engagement=engagement).first()
+    if assessment is None or not assessment.is_submitted:
+        raise MemoError("The CEO has not submitted the assessment yet.")
+    return assessment
+
+
+def _publish(version_id: int) -> None:
+    """Hands the version to a worker; a broker outage leaves it queued for the sweep."""
+    from reports.tasks import render_memo_version
+
+    try:
+        render_memo_version.delay(version_id)
+    except Exception:
+        # Deliberately broad: whatever the broker raised, the request has been recorded and
+        # memo_sweep publishes it again when the broker is back.
+        logger.exception("Could not publish memo version %s; the sweep will retry", version_id)
+
+
+def _enqueue_on_commit(version_id: int) -> None:
+    transaction.on_commit(lambda: _publish(version_id))
+
+
+def _new_version(
+    *, engagement: Engagement, actor: User, answers: dict, commentary: str
+) -> MemoVersion:
+    # Lock the engagement so two requests at once get different numbers.
+    Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
+    last = engagement.memo_versions.aggregate(n=Max("number"))["n"] or 0
+    return MemoVersion.objects.create(
+        engagement=engagement,
+        number=last + 1,
+        methodology_version=METHODOLOGY_VERSION,
+        questionnaire_version=QUESTIONNAIRE_VERSION,
+        template_version=TEMPLATE_VERSION,
+        answers=answers,
+        answers_sha256=answers_sha256(answers),
+        commentary=commentary.strip(),
+        requested_by=actor,
+    )
+
+
+@transaction.atomic
+def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -> MemoVersion:
+    """A new memo version from the submitted answers, rendered by a worker after commit."""
+    assessment = _submitted_assessment(engagement)
+    answers = assessment_answers(assessment)
+    if validate(answers):
+        raise MemoError("The submitted answers are incomplete, so no memo can be made from them.")
+    version = _new_version(
+        engagement=engagement, actor=actor, answers=answers, commentary=commentary
+    )
+    engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_RENDERING)
+    audit_record(
+        firm=engagement.firm,
+        engagement=engagement,
+        actor=actor,
+        action="memo.requested",
+        summary=f"Requested memo v{version.number}",
+    )
+    _enqueue_on_commit(version.pk)
+    return version
+
+
+@transaction.atomic
+def memo_revise(*, version: MemoVersion, actor: User, commentary: str) -> MemoVersion:
+    """New commentary means a new version: the answers snapshot is carried over unchanged."""
+    engagement = version.engagement
+    new = _new_version(
+        engagement=engagement, actor=actor, answers=version.answers, commentary=commentary
+    )
+    engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_RENDERING)
+    audit_record(
+        firm=engagement.firm,
+        engagement=engagement,
+        actor=actor,
+        action="memo.revised",
+        summary=f"Changed the commentary; requested memo v{new.number}",
+    )
+    _enqueue_on_commit(new.pk)
+    return new
+
+
+@transaction.atomic
+def memo_retry(*, version: MemoVersion, actor: User) -> MemoVersion:
+    """Queues a failed version again, after its cause has been dealt with."""
+    version = MemoVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != MemoVersion.State.FAILED:
+        raise MemoError("Only a failed memo can be retried.")
+    version.state = MemoVersion.State.QUEUED
+    version.failure_reason = ""
+    version.attempts = 0
+    version.requested_at = timezone.now()
+    version.save(update_fields=["state", "failure_reason", "attempts", "requested_at"])
+    engagement_set_state(engagement=version.engagement, state=Engagement.State.MEMO_RENDERING)
+    audit_record(
+        firm=version.engagement.firm,
+        engagement=version.engagement,
+        actor=actor,
+        action="memo.retried",
+        summary=f"Retried memo v{version.number}",
+    )
+    _enqueue_on_commit(version.pk)
+    return version
+
+
+# --- Render (runs in the worker). ----------------------------------------------------------
+
+
+def memo_input(version: MemoVersion) -> MemoInput:
+    """The rendering input for a stored version: its own snapshot plus the firm's branding."""
+    engagement = version.engagement
+    firm = engagement.firm
+    logo = None
+    if firm.logo:
+        try:
+            with firm.logo.open("rb") as handle:
+                logo = handle.read()
+        except OSError:
+            logger.warning("Logo of firm %s could not be read; rendering without it", firm.pk)
+    advisor = engagement.lead_advisor
+    return MemoInput(
+        answers=version.answers,
+        answers_sha256=version.answers_sha256,
+        client_name=engagement.client.name,
+        firm_name=firm.name,
+        advisor_name=advisor.get_full_name() or advisor.email,
+        commentary=version.commentary,
+        accent=firm.accent_color,
+        paper_size=firm.paper_size,
+        number=version.number,
+        prepared_on=timezone.localdate(version.requested_at),
+        logo=logo,
+    )
+
+
+def memo_pdf_name(version: MemoVersion) -> str:
+    """Where a version's PDF lives: fixed by the version, so a second run cannot add a file."""
+    return f"memos/{version.engagement_id}/v{version.number}-{version.answers_sha256[:12]}.pdf"
+
+
+def _write_atomically(name: str, content: bytes) -> None:
+    path = Path(settings.MEDIA_ROOT) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(handle.name, path)
+
+
+def _fail(version_id: int, reason: str) -> None:
+    with transaction.atomic():
+        version = (
+            MemoVersion.objects.select_for_update()
+            .select_related("engagement__firm")
+            .filter(pk=version_id)
+            .first()
+        )
+        if version is None or version.state == MemoVersion.State.READY:
+            return
+        version.state = MemoVersion.State.FAILED
+        version.failure_reason = reason[:_REASON_MAX]
+        version.save(update_fields=["state", "failure_reason"])
+        engagement = version.engagement
+        engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_FAILED)
+        audit_record(
+            firm=engagement.firm,
+            engagement=engagement,
+            actor_label=WORKER_LABEL,
+            action="memo.failed",
+            summary=f"Memo v{version.number} failed: {reason}",
+        )
+
+
+def memo_render(*, version_id: int) -> MemoVersion | None:
+    """Renders one queued version. Safe to run twice: a ready version is left alone.
+
+    Transient errors propagate for the task to retry; any other error fails the version at
+    once with its reason, since trying again would fail the same way.
+    """
+    with transaction.atomic():
+        version = (
+            MemoVersion.objects.select_for_update()
+            .select_related("engagement__firm", "engagement__client", "engagement__lead_advisor")
+            .filter(pk=version_id)
+            .first()
+        )
+        if version is None or version.state in (
+            MemoVersion.State.READY,
+            MemoVersion.State.FAILED,
+        ):
+            return version
+        version.state = MemoVersion.State.RENDERING
+        version.attempts += 1
+        version.save(update_fields=["state", "attempts"])
+
+    try:
+        rendered = memo_pdf(memo_input(version))
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:
+        logger.exception("Memo version %s failed to render", version_id)
+        _fail(version_id, f"{type(error).__name__}: {error}")
+        version.refresh_from_db()
+        return version
+
+    with transaction.atomic():
+        version = (
+            MemoVersion.objects.select_for_update()
+            .select_related("engagement__firm")
+            .filter(pk=version_id)
+            .first()
+        )
+        if version is None:
+            return None  # deleted while it rendered
+        if version.state == MemoVersion.State.READY:
+            return version  # another delivery of the task finished first; keep its file
+        name = memo_pdf_name(version)
+        _write_atomically(name, rendered.pdf)
+        version.pdf.name = name
+        version.pdf_sha256 = rendered.sha256
+        version.page_count = rendered.page_count
+        version.size_bytes = rendered.size_bytes
+        version.render_ms = rendered.render_ms
+        version.rendered_at = timezone.now()
+        version.state = MemoVersion.State.READY
+        version.failure_reason = ""
+        version.save()
+        engagement = version.engagement
+        # A newer version may already be rendering; only the newest decides the state.
+        newest = engagement.memo_versions.order_by("-number").values_list("number", flat=True)[0]
+        if newest == version.number:
+            engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_READY)
+        audit_record(
+            firm=engagement.firm,
+            engagement=engagement,
+            actor_label=WORKER_LABEL,
+            action="memo.rendered",
+            summary=(
+                f"Rendered memo v{version.number}: {rendered.page_count} pages "
+                f"in {rendered.render_ms} ms"
+            ),
+        )
+    return version
+
+
+# --- Sweep (periodic). ---------------------------------------------------------------------
+
+
+def memo_sweep() -> list[int]:
+    """Publishes versions no worker has picked up, and gives up on ones that keep dying.
+
+    Queued for longer than MEMO_REQUEUE_AFTER_SECONDS (the broker was down, or the message
+    was lost), or rendering for longer than the task's hard time limit (the worker died):
+    publish again. After MEMO_MAX_ATTEMPTS such attempts the version is marked failed.
+    """
+    now = timezone.now()
+    queued_before = now - timedelta(seconds=settings.MEMO_REQUEUE_AFTER_SECONDS)
+    rendering_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    stranded = list(
+        MemoVersion.objects.filter(
+            state=MemoVersion.State.QUEUED, requested_at__lt=queued_before
+        ).values_list("pk", "attempts")
+    )
+    # A rendering version has no "started at"; requested_at bounds it from below.
+    stranded += list(
+        MemoVersion.objects.filter(
+            state=MemoVersion.State.RENDERING, requested_at__lt=rendering_before
+        ).values_list("pk", "attempts")
+    )
+    published = []
+    for pk, attempts in stranded:
+        if attempts >= settings.MEMO_MAX_ATTEMPTS:
+            _fail(pk, f"Gave up after {attempts} attempts: the worker never finished it.")
+            continue
+        with transaction.atomic():
+            # Push requested_at forward so the next sweep waits again before republishing.
+            MemoVersion.objects.filter(pk=pk).update(requested_at=now)
+        _publish(pk)
+        published.append(pk)
+    if published:
+        logger.info("Memo sweep published %s stranded version(s): %s", len(published), published)
+    return published
+
+
+# --- Approve. ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def memo_approve(*, version: MemoVersion, actor: User) -> MemoVersion:
+    """Marks a ready version approved. From then on it never changes; edits make a new one."""
+    version = MemoVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != MemoVersion.State.READY:
+        raise MemoError("Only a memo that has finished rendering can be approved.")
+    if version.is_approved:
+        raise MemoError(f"Memo v{version.number} is already approved.")
+    version.approved_by = actor
+    version.approved_at = timezone.now()
+    version.save(update_fields=["approved_by", "approved_at"])
+    engagement = version.engagement
+    if engagement.state != Engagement.State.SENT:
+        engagement_set_state(engagement=engagement, state=Engagement.State.APPROVED)
+    audit_record(
+        firm=engagement.firm,
+        engagement=engagement,
+        actor=actor,
+        action="memo.approved",
+        summary=f"Approved memo v{version.number}",
+    )
+    return version
