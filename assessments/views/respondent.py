@@ -64,10 +64,12 @@ def respondent_view(view: RespondentView) -> RespondentView:
             return rate_limited(request)
         invitation = invitation_resolve(token)
         if invitation is None:
-            return render(request, "assessments/link_invalid.html", {"reason": "unknown"}, 404)
+            return render(
+                request, "assessments/link_invalid.html", {"reason": "unknown"}, status=404
+            )
         if not invitation.is_usable:
             reason = "revoked" if invitation.revoked_at else "expired"
-            return render(request, "assessments/link_invalid.html", {"reason": reason}, 410)
+            return render(request, "assessments/link_invalid.html", {"reason": reason}, status=410)
         assessment = assessment_for(invitation.engagement)
         return view(request, token=token, invitation=invitation, assessment=assessment, **kwargs)
 

@@ -116,10 +116,10 @@ def test_opening_the_welcome_page_records_the_visit(client, engagement, ceo, adv
 # --- Advisor views ---------------------------------------------------------------------------
 
 
-def test_advisor_invites_from_the_engagement_and_sees_the_link_once(
-    advisor_http, engagement, ceo
-):
-    response = advisor_http.post(reverse("invitation_send", args=[engagement.pk]), {"person": ceo.pk})
+def test_advisor_invites_from_the_engagement_and_sees_the_link_once(advisor_http, engagement, ceo):
+    response = advisor_http.post(
+        reverse("invitation_send", args=[engagement.pk]), {"person": ceo.pk}
+    )
     assert response.status_code == 302
     assert response.url == reverse("invitation_sent", args=[engagement.pk])
 
@@ -155,9 +155,7 @@ def test_advisor_revokes_the_link(advisor_http, engagement, ceo, advisor):
     token = invite(engagement, ceo, advisor)
     invitation = invitation_resolve(token)
 
-    response = advisor_http.post(
-        reverse("invitation_revoke", args=[engagement.pk, invitation.pk])
-    )
+    response = advisor_http.post(reverse("invitation_revoke", args=[engagement.pk, invitation.pk]))
 
     assert response.status_code == 302
     assert not invitation_resolve(token).is_usable
