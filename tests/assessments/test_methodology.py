@@ -680,3 +680,30 @@ def test_scoring_does_not_import_django() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+# --- docs/methodology.md stays true. ---------------------------------------------------------
+
+DOCS = ROOT / "docs" / "methodology.md"
+
+
+def docs_json_block(marker: str) -> Any:
+    text = DOCS.read_text(encoding="utf-8")
+    after = text.split(f"<!-- worked-example:{marker} -->", 1)[1]
+    block = after.split("```json", 1)[1].split("```", 1)[0]
+    return json.loads(block)
+
+
+def test_the_documented_worked_example_scores_as_printed() -> None:
+    answers = docs_json_block("answers")
+    assert validate(answers) == []
+    result = score(answers).to_dict()
+    assert result == docs_json_block("result")
+    assert list(result) == list(docs_json_block("result"))
+
+
+def test_the_docs_name_every_question_code() -> None:
+    from assessments.questionnaire import QUESTIONS
+
+    text = DOCS.read_text(encoding="utf-8")
+    assert [code for code in QUESTIONS if f"`{code}`" not in text] == []
