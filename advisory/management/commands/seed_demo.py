@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from advisory.models import Client, Engagement, Firm, Membership, Person, User
-from advisory.services import audit_record
+from advisory.services import audit_record, engagement_set_state
 from assessments.samples import SAMPLES, as_form_input
 from assessments.services import (
     answer_save,
@@ -18,6 +18,9 @@ from assessments.services import (
     assessment_submit,
     invitation_send,
 )
+from reports.models import MemoVersion
+from reports.services.delivery import memo_send
+from reports.services.memos import memo_approve, memo_render, memo_request
 
 FIRM_NAME = "Harbour & Vale Advisory"
 ADVISOR_EMAIL = "advisor@demo.example"
@@ -62,6 +65,11 @@ PEOPLE = (
     ("Oliver Grant", "Hannah Cole", "Marcus Webb"),
     ("Chloe Tremblay", "Daniel Roy", "Aisha Khan"),
     ("Lena Fischer", "Jonas Weber", "Sofia Rossi"),
+)
+
+COMMENTARY = (
+    "We met the CEO and the CTO in October. Both agree that nobody owns the business results "
+    "of AI today.\n\nWe suggest the board discusses the reporting line before the budget round."
 )
 
 STATE_ORDER = [state for state, _ in Engagement.State.choices]
@@ -166,4 +174,23 @@ class Command(BaseCommand):
         self._memo_stages(engagement, advisor, demo)
 
     def _memo_stages(self, engagement: Engagement, advisor: User, demo: DemoClient) -> None:
-        """Filled in once the memo workflow exists."""
+        if not _reached(demo.state, "memo_rendering"):
+            return
+        version = memo_request(engagement=engagement, actor=advisor, commentary=COMMENTARY)
+        if demo.state == "memo_rendering":
+            return  # the worker picks it up
+        if demo.state == "memo_failed":
+            # A realistic failure to show the retry button; the memo itself would render fine.
+            MemoVersion.objects.filter(pk=version.pk).update(
+                state=MemoVersion.State.FAILED,
+                failure_reason="SoftTimeLimitExceeded: the worker ran out of time (demo)",
+            )
+            engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_FAILED)
+            return
+        version = memo_render(version_id=version.pk)
+        if not _reached(demo.state, "approved"):
+            return
+        version = memo_approve(version=version, actor=advisor)
+        if demo.state == "sent":
+            board = engagement.client.people.filter(role=Person.Role.BOARD)
+            memo_send(version=version, people=board, actor=advisor)
