@@ -198,9 +198,9 @@ def _cto_stretched(a: Any) -> str:
 def _ai_in_core_product(a: Any) -> str:
     role = a["profile.ai_role"]
     if role == "core":
-        return "AI is a core part of the product."
+        return "AI sits at the core of the product."
     if role == "feature":
-        return "AI is a feature within the product, not its core."
+        return "AI is one feature of the product rather than its core."
     return "AI serves internal tools only; it is not part of the product."
 
 
@@ -271,7 +271,7 @@ def _internal_only(a: Any) -> str:
     role = a["profile.ai_role"]
     if role == "internal":
         return "AI serves internal tools only and is not part of what the company sells."
-    where = "a core part of" if role == "core" else "a feature within"
+    where = "at the core of" if role == "core" else "one feature of"
     return f"AI is not only for internal use: it is {where} the product."
 
 
@@ -466,7 +466,7 @@ _OUTCOME_MEANINGS: dict[str, str] = {
     ),
     "product": (
         "Product owns the results. That works while AI stays inside the product; it strains once "
-        "AI has to land in sales, operations or finance too."
+        "AI must reach sales, operations or finance as well."
     ),
     "business_units": (
         "Each business unit owns its own results. Good for adoption, but nobody sees the whole "

@@ -203,7 +203,7 @@ CAPACITY_LABELS: tuple[str, ...] = (
 
 AI_ROLE_CHOICES = (
     Choice("internal", "Internal tools only"),
-    Choice("feature", "A feature within our product"),
+    Choice("feature", "A feature of our product"),
     Choice("core", "A core part of our product"),
 )
 
@@ -364,7 +364,8 @@ _LEADERSHIP = (
     Question(
         code="leadership.cto_capacity",
         label="How full is the CTO's plate?",
-        help="1 means plenty of room for new work; 5 means the roadmap is already over-subscribed.",
+        help="1 means plenty of room for new work; 5 means there is already more work than "
+        "the CTO can take on.",
         kind="scale",
         minimum=SCALE_MIN,
         maximum=SCALE_MAX,
