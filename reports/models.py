@@ -27,8 +27,9 @@ class MemoVersion(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="memo_versions")
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="memo_versions"
+    )
     number = models.PositiveIntegerField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     failure_reason = models.TextField(blank=True)
@@ -47,12 +48,14 @@ class MemoVersion(models.Model):
     size_bytes = models.PositiveIntegerField(null=True, blank=True)
     render_ms = models.PositiveIntegerField(null=True, blank=True)
 
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     requested_at = models.DateTimeField(default=timezone.now)
     rendered_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
 
     objects = MemoVersionQuerySet.as_manager()
@@ -64,8 +67,9 @@ class MemoVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["engagement", "number"], name="one_memo_per_number"),
             # Exactly one file per version: no two versions may point at the same file.
-            models.UniqueConstraint(fields=["pdf"], condition=~Q(pdf=""),
-                                    name="one_file_per_memo_version"),
+            models.UniqueConstraint(
+                fields=["pdf"], condition=~Q(pdf=""), name="one_file_per_memo_version"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,12 +83,14 @@ class MemoVersion(models.Model):
 class Delivery(models.Model):
     """A memo sent to one board member, with a personal download link (token stored hashed)."""
 
-    memo_version = models.ForeignKey(MemoVersion, on_delete=models.CASCADE,
-                                     related_name="deliveries")
+    memo_version = models.ForeignKey(
+        MemoVersion, on_delete=models.CASCADE, related_name="deliveries"
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="deliveries")
     token_hash = models.CharField(max_length=64, unique=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -130,9 +130,16 @@ def _appendix(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "title": section.title,
+            # Free text reads better as a paragraph than squeezed into a table cell.
             "rows": [
                 {"label": q.label, "value": display_value(q.code, answers.get(q.code))}
                 for q in section.questions
+                if q.kind != "text"
+            ],
+            "texts": [
+                {"label": q.label, "value": display_value(q.code, answers.get(q.code))}
+                for q in section.questions
+                if q.kind == "text"
             ],
         }
         for section in SECTIONS

@@ -1,0 +1,242 @@
+"""The memo services, called directly (tasks as plain functions, enqueuing via on_commit)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from advisory.models import AuditEvent, Engagement, Person
+from assessments.methodology import METHODOLOGY_VERSION, answers_sha256
+from reports.models import Delivery, MemoVersion
+from reports.services.delivery import delivery_resolve, memo_send
+from reports.services.memos import (
+    MemoError,
+    memo_approve,
+    memo_render,
+    memo_request,
+    memo_retry,
+    memo_revise,
+    memo_sweep,
+)
+from reports.tasks import render_memo_version
+from tests.assessments.factories import valid_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_files(media_root: Path) -> list[Path]:
+    return sorted((media_root / "memos").rglob("*.pdf")) if (media_root / "memos").exists() else []
+
+
+@pytest.fixture
+def ready(submitted, advisor, media_root, django_capture_on_commit_callbacks) -> MemoVersion:
+    with django_capture_on_commit_callbacks(execute=False):
+        version = memo_request(engagement=submitted.engagement, actor=advisor, commentary="Hi")
+    return memo_render(version_id=version.pk)
+
+
+def test_request_needs_a_submitted_assessment(engagement, advisor) -> None:
+    with pytest.raises(MemoError, match="not submitted"):
+        memo_request(engagement=engagement, actor=advisor)
+    assert not MemoVersion.objects.exists()
+
+
+def test_request_snapshots_the_answers_and_enqueues_after_commit(
+    submitted, advisor, django_capture_on_commit_callbacks
+) -> None:
+    engagement = submitted.engagement
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        version = memo_request(engagement=engagement, actor=advisor, commentary="  Note  ")
+    assert len(callbacks) == 1  # the task is published only once the request has committed
+    assert version.number == 1 and version.state == "queued"
+    assert version.answers == valid_answers()
+    assert version.answers_sha256 == answers_sha256(valid_answers())
+    assert version.methodology_version == METHODOLOGY_VERSION
+    assert version.questionnaire_version == 1 and version.template_version
+    assert version.commentary == "Note"
+    engagement.refresh_from_db()
+    assert engagement.state == Engagement.State.MEMO_RENDERING
+    assert AuditEvent.objects.filter(engagement=engagement, action="memo.requested").exists()
+    with django_capture_on_commit_callbacks(execute=False):
+        assert memo_request(engagement=engagement, actor=advisor).number == 2
+
+
+def test_task_run_twice_leaves_one_file(ready, media_root) -> None:
+    assert ready.state == "ready"
+    render_memo_version.run(ready.pk)  # a second delivery of the same message
+    render_memo_version.run(ready.pk)
+    files = pdf_files(media_root)
+    assert len(files) == 1
+    ready.refresh_from_db()
+    assert ready.pdf.name == f"memos/{ready.engagement_id}/v1-{ready.answers_sha256[:12]}.pdf"
+    assert files[0].read_bytes().startswith(b"%PDF")
+    assert ready.attempts == 1
+    assert ready.page_count and ready.page_count <= 8
+    assert ready.size_bytes == files[0].stat().st_size
+    assert len(ready.pdf_sha256) == 64 and ready.render_ms > 0
+    assert ready.engagement.state == Engagement.State.MEMO_READY
+
+
+def test_task_for_a_deleted_version_returns_quietly(db) -> None:
+    render_memo_version.run(987654)
+
+
+def test_failing_template_fails_at_once_with_its_reason(
+    submitted, advisor, media_root, settings, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "broken_memo.html").write_text(
+        '{% extends "reports/pdf/base.html" %}{% block content %}{% no_such_tag %}'
+        "{% endblock content %}"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], broken]}
+    ]
+    settings.MEMO_TEMPLATE = "broken_memo.html"
+    with django_capture_on_commit_callbacks(execute=False):
+        version = memo_request(engagement=submitted.engagement, actor=advisor)
+    render_memo_version.run(version.pk)
+    version.refresh_from_db()
+    assert version.state == "failed"
+    assert "TemplateSyntaxError" in version.failure_reason
+    assert "no_such_tag" in version.failure_reason
+    assert version.attempts == 1
+    assert pdf_files(media_root) == []
+    engagement = version.engagement
+    engagement.refresh_from_db()
+    assert engagement.state == Engagement.State.MEMO_FAILED
+    assert AuditEvent.objects.filter(engagement=engagement, action="memo.failed").exists()
+
+    # Fixed: retry queues it again and it renders.
+    settings.MEMO_TEMPLATE = "reports/pdf/memo.html"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        memo_retry(version=version, actor=advisor)
+    assert len(callbacks) == 1
+    render_memo_version.run(version.pk)
+    version.refresh_from_db()
+    assert version.state == "ready" and version.failure_reason == ""
+
+
+def test_transient_error_is_raised_for_retry_and_leaves_no_file(
+    submitted, advisor, settings, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    blocked = tmp_path / "media"
+    blocked.write_text("a file where the media directory should be")
+    settings.MEDIA_ROOT = blocked
+    with django_capture_on_commit_callbacks(execute=False):
+        version = memo_request(engagement=submitted.engagement, actor=advisor)
+    with pytest.raises(OSError):
+        memo_render(version_id=version.pk)
+    version.refresh_from_db()
+    assert version.state == "rendering" and version.failure_reason == ""
+    assert (
+        render_memo_version.autoretry_for
+        == (type(pytest.importorskip("django.db").OperationalError),)
+        or OSError in render_memo_version.autoretry_for
+    )
+
+
+def test_sweep_republishes_only_stranded_versions(
+    submitted, advisor, settings, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        fresh = memo_request(engagement=submitted.engagement, actor=advisor)
+        stale = memo_request(engagement=submitted.engagement, actor=advisor)
+        stuck = memo_request(engagement=submitted.engagement, actor=advisor)
+    old = timezone.now() - timedelta(minutes=2)
+    MemoVersion.objects.filter(pk=stale.pk).update(requested_at=old)
+    MemoVersion.objects.filter(pk=stuck.pk).update(
+        state="rendering", requested_at=timezone.now() - timedelta(hours=1), attempts=1
+    )
+    assert sorted(memo_sweep()) == sorted([stale.pk, stuck.pk])
+    # Published again, so the next sweep waits before doing it a second time.
+    assert memo_sweep() == []
+    fresh.refresh_from_db()
+    assert fresh.state == "queued"
+
+
+def test_sweep_gives_up_after_too_many_attempts(
+    submitted, advisor, settings, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        version = memo_request(engagement=submitted.engagement, actor=advisor)
+    MemoVersion.objects.filter(pk=version.pk).update(
+        state="rendering",
+        attempts=settings.MEMO_MAX_ATTEMPTS,
+        requested_at=timezone.now() - timedelta(hours=1),
+    )
+    assert memo_sweep() == []
+    version.refresh_from_db()
+    assert version.state == "failed" and "Gave up" in version.failure_reason
+
+
+def test_approved_version_is_immutable_and_new_commentary_makes_a_new_version(
+    ready, advisor, django_capture_on_commit_callbacks
+) -> None:
+    approved = memo_approve(version=ready, actor=advisor)
+    assert approved.is_approved
+    assert approved.engagement.state == Engagement.State.APPROVED
+    with pytest.raises(MemoError):
+        memo_approve(version=approved, actor=advisor)
+    with django_capture_on_commit_callbacks(execute=False):
+        new = memo_revise(version=approved, actor=advisor, commentary="Better words")
+    assert new.number == 2 and new.commentary == "Better words"
+    assert new.answers == approved.answers and new.answers_sha256 == approved.answers_sha256
+    approved.refresh_from_db()
+    assert approved.commentary == "Hi" and approved.is_approved and approved.state == "ready"
+
+
+def test_only_ready_versions_can_be_approved(
+    submitted, advisor, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        version = memo_request(engagement=submitted.engagement, actor=advisor)
+    with pytest.raises(MemoError):
+        memo_approve(version=version, actor=advisor)
+
+
+def test_send_emails_the_pdf_and_a_personal_link_to_each_board_member(
+    ready, advisor, board_members
+) -> None:
+    with pytest.raises(MemoError, match="approved"):
+        memo_send(version=ready, people=board_members, actor=advisor)
+    memo_approve(version=ready, actor=advisor)
+    deliveries = memo_send(version=ready, people=board_members, actor=advisor)
+
+    assert len(deliveries) == 2 and len(mail.outbox) == 2
+    for delivery, message in zip(deliveries, mail.outbox, strict=True):
+        assert message.to == [delivery.person.email]
+        ((name, content, mimetype),) = message.attachments
+        assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+        assert name == "board-memo-Acme-Logistics-v1.pdf"
+        link = next(line for line in message.body.splitlines() if "/m/" in line).strip()
+        token = link.rsplit("/m/", 1)[1].strip("/")
+        assert token not in delivery.token_hash  # only the hash is stored
+        assert delivery_resolve(token).delivery == delivery
+        assert delivery.expires_at > timezone.now() + timedelta(days=1)
+    engagement = ready.engagement
+    engagement.refresh_from_db()
+    assert engagement.state == Engagement.State.SENT
+    assert AuditEvent.objects.filter(engagement=engagement, action="memo.sent").exists()
+
+
+def test_send_refuses_anyone_but_the_clients_board(
+    ready, advisor, ceo, board_members, other_firm
+) -> None:
+    memo_approve(version=ready, actor=advisor)
+    with pytest.raises(MemoError, match="board members"):
+        memo_send(version=ready, people=[ceo], actor=advisor)
+    from advisory.models import Client
+
+    elsewhere = Client.objects.create(firm=ready.engagement.firm, name="Other Co")
+    stranger = Person.objects.create(
+        client=elsewhere, name="Sam", email="sam@other.example", role=Person.Role.BOARD
+    )
+    with pytest.raises(MemoError, match="board members"):
+        memo_send(version=ready, people=[board_members[0], stranger], actor=advisor)
+    assert not Delivery.objects.exists() and mail.outbox == []
