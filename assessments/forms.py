@@ -20,6 +20,9 @@ from assessments.models import Answer
 from assessments.questionnaire import DIMENSIONS_BY_KEY, Question, Section
 
 YES, NO = "yes", "no"
+# The "None of these" box of a list question. An empty value is what the validator reads as
+# "nothing from this list"; ticking no box at all means the question is not answered yet.
+NONE_OF_THESE = ""
 
 
 def field_name(code: str) -> str:
@@ -57,6 +60,7 @@ def _field(question: Question) -> forms.Field:
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=attrs), **common)
     if kind == "multi":
         choices = [(c.value, c.label) for c in question.choices]
+        choices.append((NONE_OF_THESE, "None of these"))
         return forms.MultipleChoiceField(
             choices=choices, widget=forms.CheckboxSelectMultiple(attrs=attrs), **common
         )
@@ -81,7 +85,7 @@ def _as_form_data(question: Question, raw: object) -> list[str]:
     if raw is None:
         return []
     if isinstance(raw, list):
-        return [str(item) for item in raw]
+        return [str(item) for item in raw] or [NONE_OF_THESE]
     if question.kind == "boolean" and isinstance(raw, bool):
         return [YES if raw else NO]
     return [str(raw)]
@@ -146,18 +150,22 @@ class SectionForm(forms.Form):
 
 def posted_answers(
     section: Section, post: MultiValueDict, stored: Mapping[str, Answer]
-) -> dict[str, str | list[str]]:
+) -> dict[str, str | list[str] | None]:
     """The answers a step's plain form post carries, as the validator's raw input.
 
-    A radio group with nothing chosen is left alone, as is a blank field that had no answer, so
-    posting one tab's step does not blank answers another tab has just given.
+    ``None`` means "clear this answer" (every box of a list question unticked). A radio group
+    with nothing chosen is left alone, as is a blank field that had no answer, so posting one
+    tab's step does not blank answers another tab has just given.
     """
-    answers: dict[str, str | list[str]] = {}
+    answers: dict[str, str | list[str] | None] = {}
     for question in section.questions:
         name = field_name(question.code)
         if question.kind == "multi":
-            if name in post or f"{name}-present" in post:
-                answers[question.code] = [v for v in post.getlist(name) if v]
+            ticked = post.getlist(name)
+            if ticked:
+                answers[question.code] = ticked
+            elif question.code in stored:
+                answers[question.code] = None
             continue
         value = post.get(name)
         if value is None:

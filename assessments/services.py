@@ -202,6 +202,19 @@ def answer_save(
     locked = _locked_assessment(assessment)
     value, error = coerce_form_value(code, raw)
     answer = _upsert(locked, code, {"value": value, "raw": raw, "error": error or ""})
+    _progress_update(assessment, locked, actor_label)
+    return answer
+
+
+@transaction.atomic
+def answer_clear(*, assessment: Assessment, code: str, actor_label: str = CEO_LABEL) -> None:
+    """Takes an answer back to "not answered", as unticking every box of a list question does."""
+    locked = _locked_assessment(assessment)
+    Answer.objects.filter(assessment=locked, code=code).delete()
+    _progress_update(assessment, locked, actor_label)
+
+
+def _progress_update(assessment: Assessment, locked: Assessment, actor_label: str) -> None:
     now = timezone.now()
     locked.answered_count = locked.answers.filter(
         code__in=REQUIRED_CODES, value__isnull=False
@@ -223,7 +236,6 @@ def answer_save(
             summary="Started answering the assessment",
         )
     _copy_progress(assessment, locked)
-    return answer
 
 
 def _copy_progress(target: Assessment, source: Assessment) -> None:

@@ -19,6 +19,7 @@ from assessments.models import Assessment, Invitation
 from assessments.questionnaire import QUESTIONS, SECTIONS
 from assessments.services import (
     AssessmentLocked,
+    answer_clear,
     answer_save,
     assessment_for,
     assessment_problems,
@@ -143,9 +144,12 @@ def _save_step(
     section = SECTIONS[index]
     try:
         for code, raw in posted_answers(section, request.POST, answers).items():
-            answer_save(
-                assessment=assessment, code=code, raw=raw, actor_label=invitation.person.name
-            )
+            if raw is None:
+                answer_clear(assessment=assessment, code=code, actor_label=invitation.person.name)
+            else:
+                answer_save(
+                    assessment=assessment, code=code, raw=raw, actor_label=invitation.person.name
+                )
     except AssessmentLocked:
         return redirect("questionnaire_welcome", token)
     has_errors = assessment.answers.filter(code__in=[q.code for q in section.questions]).exclude(
@@ -175,12 +179,16 @@ def autosave(
     question = QUESTIONS.get(code)
     if question is None:
         return JsonResponse({"ok": False, "error": "Unknown question."}, status=400)
-    values = [v for v in request.POST.getlist("value") if v or question.kind != "multi"]
-    raw: str | list[str] = values if question.kind == "multi" else (values[-1] if values else "")
+    values = request.POST.getlist("value")
+    who = invitation.person.name
     try:
-        answer = answer_save(
-            assessment=assessment, code=code, raw=raw, actor_label=invitation.person.name
-        )
+        if question.kind == "multi" and not values:
+            answer_clear(assessment=assessment, code=code, actor_label=who)
+            return JsonResponse(
+                {"ok": True, "error": None, "field": name, "progress": assessment.progress_percent}
+            )
+        raw: str | list[str] = values if question.kind == "multi" else (values or [""])[-1]
+        answer = answer_save(assessment=assessment, code=code, raw=raw, actor_label=who)
     except AssessmentLocked:
         return JsonResponse(
             {"ok": False, "error": "These answers were submitted and can no longer change."},

@@ -107,10 +107,8 @@
   function body(name) {
     var params = new URLSearchParams();
     params.append("field", name);
+    // A list question with no box ticked posts no value at all: "not answered" again.
     var values = valuesFor(name);
-    if (!values.length) {
-      params.append("value", "");
-    }
     values.forEach(function (value) {
       params.append("value", value);
     });
@@ -185,13 +183,25 @@
   }
 
   function nameOf(el) {
-    return el && el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "action" &&
-      !/-present$/.test(el.name) ? el.name : null;
+    return el && el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "action" ? el.name : null;
+  }
+
+  // "None of these" (an empty value) and the real choices of a list question exclude each other.
+  function exclusive(box) {
+    if (box.type !== "checkbox" || !box.checked) {
+      return;
+    }
+    inputsFor(box.name).forEach(function (other) {
+      if (other !== box && (box.value === "" || other.value === "")) {
+        other.checked = false;
+      }
+    });
   }
 
   form.addEventListener("change", function (event) {
     var name = nameOf(event.target);
     if (name) {
+      exclusive(event.target);
       save(name);
     }
   });

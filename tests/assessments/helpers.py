@@ -25,7 +25,7 @@ def form_raw(code: str, value: object) -> str | list[str]:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return [str(v) for v in value]
+        return [str(v) for v in value] or [""]  # the "None of these" box
     return str(value)
 
 

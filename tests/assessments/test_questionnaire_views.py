@@ -90,12 +90,31 @@ def test_invalid_value_is_shown_back_in_its_field_with_the_error(client, token, 
     assert f"id_{field_name('profile.employees')}_error" in html
 
 
-def test_autosave_of_a_list_answer_and_an_empty_list(client, token, assessment):
+def test_autosave_of_a_list_answer_none_of_these_and_unticking_all(client, token, assessment):
     autosave(client, token, "profile.ai_functions", "sales", "finance")
     assert Answer.objects.get(code="profile.ai_functions").value == ["sales", "finance"]
 
-    autosave(client, token, "profile.ai_functions")
+    autosave(client, token, "profile.ai_functions", "")  # "None of these"
     assert Answer.objects.get(code="profile.ai_functions").value == []
+
+    autosave(client, token, "profile.ai_functions")  # every box unticked: not answered
+    assert not Answer.objects.filter(code="profile.ai_functions").exists()
+
+
+def test_step_post_leaves_an_untouched_list_question_unanswered(client, token, assessment):
+    client.post(
+        reverse("questionnaire_step", args=[token, "profile"]),
+        {"action": "next", field_name("profile.employees"): "80"},
+    )
+    assert assessment_answers(assessment) == {"profile.employees": 80}
+
+    client.post(
+        reverse("questionnaire_step", args=[token, "profile"]),
+        {"action": "next", field_name("profile.ai_functions"): ""},
+    )
+    assert assessment_answers(assessment)["profile.ai_functions"] == []
+    page = client.get(reverse("questionnaire_step", args=[token, "profile"])).content.decode()
+    assert "None of these" in page
 
 
 def test_first_answer_moves_the_engagement_into_progress(client, token, engagement, assessment):

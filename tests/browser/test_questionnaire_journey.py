@@ -1,0 +1,277 @@
+"""The CEO's journey in a real browser, with and without JavaScript, on a laptop and a phone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.forms import field_name
+from assessments.methodology import score
+from assessments.models import Assessment, Invitation
+from assessments.questionnaire import SECTIONS
+from assessments.services import (
+    assessment_answers,
+    assessment_for,
+    assessment_submit,
+    invitation_resolve,
+    invitation_revoke,
+    invitation_send,
+)
+from tests.assessments.factories import valid_answers
+from tests.assessments.helpers import answer_all
+from tests.browser.conftest import axe_violations, describe, shot, sign_in
+from tests.browser.ui import answer_question, answer_section, wait_saved
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def link(engagement, ceo, advisor) -> str:
+    return invitation_send(engagement=engagement, person=ceo, actor=advisor)
+
+
+def stored(engagement) -> dict[str, object]:
+    return assessment_answers(Assessment.objects.get(engagement=engagement))
+
+
+def test_ceo_answers_leaves_comes_back_on_another_device_and_submits(new_context, link, engagement):
+    answers = valid_answers({"profile.ai_spend_usd": 6_200_000})
+    first = new_context().new_page()
+    first.goto(link)
+    assert "About 15 minutes" in first.content()
+    first.get_by_role("link", name="Start").click()
+
+    # Answer part of the first step, each answer saved as it is given; then close the page.
+    for code in ("profile.employees", "profile.ai_spend_usd", "profile.ai_role"):
+        answer_question(first, code, answers[code])
+        wait_saved(first, code)
+    assert first.locator("[data-progress-text]").inner_text().startswith("9%")
+    first.close()
+
+    # Another device: a fresh browser context with no cookies.
+    page = new_context().new_page()
+    page.goto(link)
+    page.get_by_role("link", name="Continue").click()
+    assert page.input_value(f"#id_{field_name('profile.ai_spend_usd')}") == "6200000"
+    assert page.is_checked(f"input[name='{field_name('profile.ai_role')}'][value='feature']")
+
+    for section in SECTIONS:
+        assert page.locator("h1").inner_text() == section.title
+        answer_section(page, section, answers)
+        button = "Next" if section is not SECTIONS[-1] else "Check my answers"
+        page.get_by_role("button", name=button).click()
+
+    assert page.locator("h1").inner_text() == "Check your answers"
+    assert "$6.2M" in page.content()
+    page.get_by_role("button", name="Send my answers").click()
+    assert "Thank you, your answers are in" in page.content()
+
+    # The link now shows the confirmation, never the form.
+    page.goto(link.rstrip("/") + "/step/profile/")
+    assert "Thank you, your answers are in" in page.content()
+    assert page.locator("input[type=text], input[type=radio], textarea").count() == 0
+    assert stored(engagement) == answers
+    assert Assessment.objects.get(engagement=engagement).submitted_at is not None
+
+
+def test_invalid_answer_is_explained_next_to_the_field_and_survives_a_reload(new_context, link):
+    page = new_context().new_page()
+    page.goto(link.rstrip("/") + "/step/profile/")
+    name = field_name("profile.employees")
+
+    page.fill(f"#id_{name}", "roughly 300")
+    page.locator(f"#id_{name}").blur()
+    status = page.locator(f"[data-status-for='{name}']")
+    status.filter(has_text="whole number").wait_for()
+    assert page.get_attribute(f"#id_{name}", "aria-invalid") == "true"
+    assert status.get_attribute("aria-live") == "polite"
+
+    page.reload()
+    assert page.input_value(f"#id_{name}") == "roughly 300"
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert "whole number" in page.locator("#error-summary").inner_text()
+
+    page.fill(f"#id_{name}", "300")
+    page.locator(f"#id_{name}").blur()
+    wait_saved(page, "profile.employees")
+    assert page.get_attribute(f"#id_{name}", "aria-invalid") is None
+
+
+def test_lost_connection_is_reported_and_the_answer_saved_when_it_returns(
+    new_context, link, engagement
+):
+    context = new_context()
+    page = context.new_page()
+    page.goto(link.rstrip("/") + "/step/profile/")
+
+    context.set_offline(True)
+    answer_question(page, "profile.products", 4)
+    status = page.locator(f"[data-status-for='{field_name('profile.products')}']")
+    status.filter(has_text="connection was lost").wait_for()
+    assert stored(engagement) == {}
+
+    context.set_offline(False)
+    wait_saved(page, "profile.products")
+    assert stored(engagement) == {"profile.products": 4}
+
+
+def test_two_tabs_answering_different_questions_keep_both(new_context, link, engagement):
+    context = new_context()
+    one, two = context.new_page(), context.new_page()
+    one.goto(link.rstrip("/") + "/step/profile/")
+    two.goto(link.rstrip("/") + "/step/leadership/")
+
+    answer_question(one, "profile.employees", 700)
+    answer_question(two, "leadership.cto_capacity", 4)
+    wait_saved(one, "profile.employees")
+    wait_saved(two, "leadership.cto_capacity")
+    # Each tab then moves on with its own plain form post, as a CEO clicking Next would.
+    one.get_by_role("button", name="Next").click()
+    two.get_by_role("button", name="Next").click()
+
+    assert stored(engagement) == {"profile.employees": 700, "leadership.cto_capacity": 4}
+
+
+def test_without_javascript_every_step_posts_and_the_answers_are_kept(
+    new_context, link, engagement
+):
+    answers = valid_answers()
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(link)
+    page.get_by_role("link", name="Start").click()
+
+    # A mistake first: the step comes back with the value kept and the error listed.
+    page.fill(f"#id_{field_name('profile.employees')}", "lots")
+    page.get_by_role("button", name="Next").click()
+    assert page.locator("h1").inner_text() == SECTIONS[0].title
+    assert "whole number" in page.locator("#error-summary").inner_text()
+    assert page.input_value(f"#id_{field_name('profile.employees')}") == "lots"
+
+    for section in SECTIONS:
+        answer_section(page, section, answers)
+        button = "Next" if section is not SECTIONS[-1] else "Check my answers"
+        page.get_by_role("button", name=button).click()
+        assert "need a second look" not in page.content()
+
+    page.get_by_role("button", name="Send my answers").click()
+    assert "Thank you, your answers are in" in page.content()
+    assert stored(engagement) == answers
+
+
+def test_submit_is_refused_until_everything_required_is_answered(new_context, link):
+    page = new_context().new_page()
+    page.goto(link.rstrip("/") + "/review/")
+    page.get_by_role("button", name="Send my answers").click()
+
+    summary = page.locator("#error-summary")
+    assert "cannot be sent yet" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    summary.get_by_role("link", name="How many people does the company employ?").click()
+    assert page.locator("h1").inner_text() == SECTIONS[0].title
+
+
+def test_expired_link_shows_what_to_do(new_context, link):
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    page = new_context().new_page()
+
+    response = page.goto(link)
+
+    assert response.status == 410
+    assert "This link has expired" in page.content()
+    assert "Ask your advisor for a new link" in page.content()
+    assert "Acme" not in page.content()
+
+
+def test_revoked_link_shows_what_to_do(new_context, link, advisor):
+    token = link.rstrip("/").split("/")[-1]
+    invitation_revoke(invitation=invitation_resolve(token), actor=advisor)
+    page = new_context().new_page()
+
+    response = page.goto(link)
+
+    assert response.status == 410
+    assert "This link has been replaced" in page.content()
+
+
+def test_phone_width_journey_fits_the_screen(new_context, link, engagement):
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(link)
+    shot(page, "phone-welcome")
+    page.get_by_role("link", name="Start").click()
+    answers = valid_answers()
+    for section in SECTIONS:
+        answer_section(page, section, answers)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], section.key
+        shot(page, f"phone-{section.key}")
+        button = "Next" if section is not SECTIONS[-1] else "Check my answers"
+        page.get_by_role("button", name=button).click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "phone-review")
+    page.get_by_role("button", name="Send my answers").click()
+    shot(page, "phone-done")
+    assert stored(engagement) == answers
+
+
+# --- Accessibility ---------------------------------------------------------------------------
+
+
+def test_every_questionnaire_step_passes_axe(new_context, link, engagement):
+    page = new_context(bypass_csp=True).new_page()
+    pages = [("welcome", link)]
+    pages += [(s.key, link.rstrip("/") + f"/step/{s.key}/") for s in SECTIONS]
+    pages += [("review", link.rstrip("/") + "/review/")]
+    for name, url in pages:
+        page.goto(url)
+        shot(page, f"laptop-{name}")
+        violations = axe_violations(page)
+        assert not violations, f"{name}: {describe(violations)}"
+
+    # With an error showing, too.
+    page.goto(link.rstrip("/") + "/step/profile/")
+    page.fill(f"#id_{field_name('profile.employees')}", "none")
+    page.get_by_role("button", name="Next").click()
+    shot(page, "laptop-profile-error")
+    violations = axe_violations(page)
+    assert not violations, f"profile with an error: {describe(violations)}"
+
+
+def test_confirmation_and_bad_link_pages_pass_axe(new_context, link, engagement):
+    page = new_context(bypass_csp=True).new_page()
+    page.goto(link[: -len("x/")] + "x/")
+    assert not axe_violations(page)
+
+    answer_all(assessment_for(engagement), valid_answers())
+    assert assessment_submit(assessment=assessment_for(engagement)) == []
+    page.goto(link)
+    shot(page, "laptop-done")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
+def test_results_page_passes_axe_and_shows_the_scored_result(
+    new_context, live_server, link, engagement, advisor
+):
+    answers = valid_answers()
+    answer_all(assessment_for(engagement), answers)
+    assert assessment_submit(assessment=assessment_for(engagement)) == []
+    context = new_context(bypass_csp=True)
+    sign_in(context, advisor, live_server)
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}/engagements/{engagement.pk}/results/")
+
+    shot(page, "laptop-results")
+    result = score(answers)
+    assert page.get_by_test_id("recommendation").inner_text().startswith("A fractional")
+    assert result.recommendation == "fractional_caio"
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    page.goto(f"{live_server.url}/engagements/{engagement.pk}/")
+    shot(page, "laptop-engagement")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
