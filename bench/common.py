@@ -2,8 +2,9 @@
 
 Benchmarks never touch the database, broker or cache the test suite uses. They take the
 services `tests/services.py` chose (that is what `make bench` passes) and move to neighbours:
-the database ``advisory_bench`` on the same server, Redis database 13 as the broker and 12 as
-the cache, and ``var/bench/`` for files. ``BENCH_DATABASE_URL`` overrides the database.
+the database ``advisory_bench`` on the same server, Redis database 6 as the broker and 7 as
+the cache, and ``var/bench/`` for files. ``BENCH_DATABASE_URL``, ``BENCH_BROKER_URL`` and
+``BENCH_CACHE_URL`` override them.
 """
 
 from __future__ import annotations
@@ -12,22 +13,27 @@ import os
 import platform
 import statistics
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_VAR = BASE_DIR / "var" / "bench"
 BENCH_DB_NAME = "advisory_bench"
-BENCH_BROKER_DB = 13
-BENCH_CACHE_DB = 12
+# Databases 10, 11, 13, 14 and 15 are taken by test runs (which flush theirs), so the bench
+# keeps to 6 and 7.
+BENCH_BROKER_DB = 6
+BENCH_CACHE_DB = 7
 
 BENCH_FIRM = "Bench Firm"
 BENCH_ADVISOR = "bench-advisor@bench.example"
 # The demo memo is Granite Lending's (seed_demo): the regulated lender's answers.
 DEMO_SAMPLE = "regulated_lender"
 DEMO_CLIENT = "Granite Lending"
+
+T = TypeVar("T")
 
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
@@ -51,6 +57,10 @@ def bench_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str
     if broker.startswith("redis://"):
         env["CELERY_BROKER_URL"] = _with_path(broker, f"/{BENCH_BROKER_DB}")
         env["CACHE_URL"] = _with_path(broker, f"/{BENCH_CACHE_DB}")
+    if env.get("BENCH_BROKER_URL"):
+        env["CELERY_BROKER_URL"] = env["BENCH_BROKER_URL"]
+    if env.get("BENCH_CACHE_URL"):
+        env["CACHE_URL"] = env["BENCH_CACHE_URL"]
     env["MEDIA_ROOT"] = str(BENCH_VAR / "media")
     env.setdefault("DJANGO_SETTINGS_MODULE", "advisory.settings")
     env.setdefault("LOG_LEVEL", "WARNING")
@@ -86,6 +96,21 @@ def setup_django(*, migrate: bool = True, **extra: str) -> dict[str, str]:
         call_command("migrate", verbosity=0, interactive=False)
         call_command("createcachetable", verbosity=0)
     return env
+
+
+def db_retry(action: Callable[[], T], attempts: int = 20) -> T:
+    """Runs a query again after the database went away (tests on this machine restart it)."""
+    from django.db import OperationalError, connection
+
+    for attempt in range(attempts):
+        try:
+            return action()
+        except OperationalError:
+            connection.close()
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
 
 
 def machine() -> dict[str, str]:

@@ -31,6 +31,7 @@ from bench.common import (  # noqa: E402
     DEMO_CLIENT,
     bench_env,
     bench_firm_and_advisor,
+    db_retry,
     figure,
     median,
     new_memo_versions,
@@ -269,10 +270,10 @@ def main() -> int:
     product, bare, untagged, html_only = [], [], [], []
     for _ in range(args.runs):
         # Interleaved, so drift in the machine's speed touches both alike.
-        product.append(product_render(engagement_id))
+        product.append(db_retry(lambda: product_render(engagement_id)))
         bare.append(bare_weasyprint(html))
         untagged.append(bare_weasyprint(html, tagged=False))
-        html_only.append(html_stage(engagement_id))
+        html_only.append(db_retry(lambda: html_stage(engagement_id)))
 
     overhead_warm = median(product) / median(bare)
     overhead_cold = median(cold_product) / median(cold_bare)
