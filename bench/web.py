@@ -1,0 +1,332 @@
+"""Web: the CEO's questionnaire step, the autosave endpoint and the advisor's dashboard under
+gunicorn, against a trivial Django view on the same server as the ceiling.
+
+The bench database holds 5,000 engagements for one firm. gunicorn runs the app with
+``bench.settings`` (the app's settings plus ``/bench/trivial``, rate limits off) and
+2 x cores + 1 sync workers on a loopback port. A separate load-generator process (wrk when it
+is installed, else bench/loadgen.py) keeps 16 clients busy for a fixed time on each page:
+16 CEOs on their own links for the step page and autosave, the signed-in advisor for the
+dashboard. Queries per request come from the test client in this process, against the same
+database.
+
+    python bench/web.py [--duration 10] [--concurrency 16] [--engagements 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    BASE_DIR,
+    BENCH_VAR,
+    bench_env,
+    bench_firm_and_advisor,
+    figure,
+    print_load_after,
+    print_machine,
+    seed_engagements,
+    setup_django,
+)
+
+RATIO_TARGET = 0.5
+WEB_ENV = {"DJANGO_SETTINGS_MODULE": "bench.settings", "RATELIMIT_ENABLE": "0"}
+
+
+@dataclass
+class Target:
+    name: str
+    paths: list[str]
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+
+
+# --- Fixtures in the bench database. ---------------------------------------------------------
+
+
+def ceo_links(count: int) -> list[str]:
+    """Fresh personal links for the CEOs of `count` bench engagements (earlier ones revoked)."""
+    from advisory.models import Engagement, Person
+    from assessments.services import invitation_send
+
+    firm, advisor = bench_firm_and_advisor()
+    engagements = (
+        Engagement.objects.filter(firm=firm, client__name__startswith="Bench Client")
+        .select_related("client")
+        .order_by("pk")[:count]
+    )
+    tokens = []
+    for engagement in engagements:
+        ceo = Person.objects.get(client=engagement.client, role=Person.Role.CEO)
+        link = invitation_send(engagement=engagement, person=ceo, actor=advisor)
+        tokens.append(urlsplit(link).path.strip("/").split("/")[1])
+    return tokens
+
+
+def advisor_session() -> str:
+    from django.test import Client
+
+    _, advisor = bench_firm_and_advisor()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(advisor, backend="django.contrib.auth.backends.ModelBackend")
+    return client.cookies["sessionid"].value
+
+
+def queries_per_request(targets: list[Target], session: str) -> dict[str, int]:
+    """Database queries for one request to each page, after one request to warm it."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for target in targets:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.cookies["sessionid"] = session
+        path = target.paths[0]
+        for attempt in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                if target.method == "POST":
+                    response = client.post(
+                        path,
+                        data=target.body,
+                        content_type="application/x-www-form-urlencoded",
+                    )
+                else:
+                    response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"{target.name}: {path} answered {response.status_code}")
+            if attempt:
+                counts[target.name] = len(captured.captured_queries)
+    return counts
+
+
+# --- The server and the load. ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, port: int, workers: int) -> None:
+        self.port = port
+        self.log = open(BENCH_VAR / "gunicorn.log", "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "advisory.wsgi",
+                f"--bind=127.0.0.1:{port}",
+                f"--workers={workers}",
+                "--worker-class=sync",
+                "--log-level=warning",
+            ],
+            cwd=BASE_DIR,
+            env=bench_env(**WEB_ENV),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited; see var/bench/gunicorn.log")
+            try:
+                if request(self.port, Target("trivial", ["/bench/trivial"])) == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer in time")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def request(port: int, target: Target) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(target.method, target.paths[0], body=target.body, headers=target.headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def _lua(value: object) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"[{_lua(k)}] = {_lua(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ", ".join(_lua(v) for v in value) + "}"
+    if value is None:
+        return "nil"
+    return json.dumps(value)  # a JSON string of ASCII text is a valid Lua string
+
+
+WRK_SCRIPT = """
+local paths = {paths}
+local method = {method}
+local headers = {headers}
+local body = {body}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(method, paths[(counter % #paths) + 1], headers, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{{"requests": %d, "errors": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f}}\\n',
+    summary.requests - e.status, e.connect + e.read + e.write + e.status + e.timeout,
+    summary.duration / 1e6, latency:percentile(50) / 1e6, latency:percentile(95) / 1e6,
+    latency:percentile(99) / 1e6))
+end
+"""
+
+
+def load(port: int, target: Target, duration: float, concurrency: int) -> dict[str, float]:
+    """Runs the load generator in its own process and returns its figures."""
+    script = BENCH_VAR / f"load-{target.name.replace(' ', '-')}"
+    wrk = shutil.which("wrk")
+    if wrk:
+        script = script.with_suffix(".lua")
+        script.write_text(
+            WRK_SCRIPT.format(
+                paths=_lua(target.paths),
+                method=_lua(target.method),
+                headers=_lua(target.headers),
+                body=_lua(target.body),
+            )
+        )
+        threads = min(concurrency, os.cpu_count() or 1)
+        command = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{duration:.0f}s", "-s", str(script)]
+        command.append(f"http://127.0.0.1:{port}")
+    else:
+        script = script.with_suffix(".json")
+        spec = {
+            "host": "127.0.0.1",
+            "port": port,
+            "paths": target.paths,
+            "method": target.method,
+            "headers": target.headers,
+            "body": target.body,
+            "duration": duration,
+            "concurrency": concurrency,
+        }
+        script.write_text(json.dumps(spec))
+        command = [sys.executable, str(Path(__file__).with_name("loadgen.py")), str(script)]
+    completed = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 120, check=False
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"load generator failed: {completed.stderr[-1000:]}")
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    result["rate"] = result["requests"] / result["seconds"]
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds of load per page")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--engagements", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+
+    tool = "wrk" if shutil.which("wrk") else "bench/loadgen.py (wrk not installed)"
+    print(
+        f"Web (gunicorn, {args.workers} sync workers; {args.concurrency} clients for "
+        f"{args.duration:.0f} s per page from {tool}; {args.engagements:,} engagements)"
+    )
+    print_machine()
+    setup_django(**WEB_ENV)
+    from django.core.management import call_command
+    from django.middleware.csrf import _get_new_csrf_string
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    seed_engagements(args.engagements)
+    tokens = ceo_links(args.concurrency)
+    session = advisor_session()
+    csrf = _get_new_csrf_string()
+    autosave_headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+    }
+    targets = [
+        Target("trivial view (ceiling)", ["/bench/trivial"]),
+        Target("questionnaire step", [f"/a/{t}/step/profile/" for t in tokens]),
+        Target(
+            "autosave (POST)",
+            [f"/a/{t}/save/" for t in tokens],
+            method="POST",
+            headers=autosave_headers,
+            body="field=profile-employees&value=2400",
+        ),
+        Target("advisor dashboard", ["/"], headers={"Cookie": f"sessionid={session}"}),
+    ]
+    queries = queries_per_request(targets, session)
+
+    server = Gunicorn(free_port(), args.workers)
+    results = {}
+    try:
+        server.wait_ready()
+        for target in targets:
+            status = request(server.port, target)
+            if status != 200:
+                raise RuntimeError(f"{target.name} answered {status} before the load")
+            results[target.name] = load(server.port, target, args.duration, args.concurrency)
+    finally:
+        server.stop()
+
+    ceiling = results[targets[0].name]["rate"]
+    print()
+    print(
+        f"  {'page':<24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
+        f"{'vs trivial':>11} {'queries':>8}"
+    )
+    for target in targets:
+        r = results[target.name]
+        print(
+            f"  {target.name:<24} {r['rate']:>8.0f} {r['p50'] * 1000:>8.1f} "
+            f"{r['p95'] * 1000:>8.1f} {r['errors']:>7} {r['rate'] / ceiling:>11.2f} "
+            f"{queries[target.name]:>8}"
+        )
+    print(f"  target: each page >= {RATIO_TARGET} of the trivial view's requests/second")
+    for target in targets[1:]:
+        figure(
+            f"{target.name}: ratio to trivial view",
+            f"{results[target.name]['rate'] / ceiling:.2f}",
+            f">= {RATIO_TARGET}",
+        )
+    print_load_after()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
