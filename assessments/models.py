@@ -11,8 +11,9 @@ class Assessment(models.Model):
     """The CEO's answers for one engagement. Answers are stored one row per question, so two
     tabs answering different questions never overwrite each other."""
 
-    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE,
-                                      related_name="assessment")
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, related_name="assessment"
+    )
     questionnaire_version = models.PositiveSmallIntegerField()
     answered_count = models.PositiveSmallIntegerField(default=0)
     required_count = models.PositiveSmallIntegerField(default=0)
@@ -64,12 +65,12 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 class Invitation(models.Model):
     """A personal link for the CEO. Only a SHA-256 of the token is stored."""
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="invitations")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
