@@ -146,6 +146,10 @@ def _appendix(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _mid_sentence(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
 def memo_context(memo: MemoInput) -> dict[str, Any]:
     """The template context for one memo: all wording comes from assessments.explanations."""
     answers = memo.answers
@@ -169,6 +173,8 @@ def memo_context(memo: MemoInput) -> dict[str, Any]:
         "recommendation_sentence": recommendation_sentence(result, memo.client_name),
         "structure_label": RECOMMENDATION_LABELS[result.recommendation],
         "reporting_label": REPORTING_LINE_LABELS[result.reporting_line],
+        # The same label mid-sentence: "reports to the CEO".
+        "reporting_phrase": _mid_sentence(REPORTING_LINE_LABELS[result.reporting_line]),
         "confidence_label": CONFIDENCE_LABELS[result.confidence],
         "two_seat_count": result.two_seat_count,
         "one_seat_count": result.one_seat_count,
