@@ -119,3 +119,31 @@ def test_memo_requested_while_the_broker_is_down_is_rendered_after_the_sweep(
     assert memo_sweep() == [version.pk]
     version = wait_for(version, {"ready", "failed"})
     assert version.state == "ready", version.failure_reason
+
+
+def test_two_workers_rendering_one_version_at_once_leave_one_file(
+    submitted, advisor, media_root
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from reports.services.memos import memo_render
+
+    with broker_down():  # keep the real worker out of it: only the two threads render
+        version = memo_request(engagement=submitted.engagement, actor=advisor)
+
+    def render() -> None:
+        try:
+            memo_render(version_id=version.pk)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(render), pool.submit(render)]:
+            future.result()
+
+    version.refresh_from_db()
+    assert version.state == "ready"
+    files = list((media_root / "memos").rglob("*"))
+    assert [f.name for f in files if f.is_file()] == [version.pdf.name.rsplit("/", 1)[1]]
