@@ -281,6 +281,13 @@ def seed_engagements(count: int) -> list[int]:
                 )
                 for n, client in enumerate(clients)
             )
+        # Statistics as autovacuum would leave them: straight after a bulk insert the planner
+        # believes the tables empty and joins all 5,000 rows before sorting (70 ms, not 0.3).
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     return list(
         Engagement.objects.filter(firm=firm).order_by("pk").values_list("pk", flat=True)[:count]
     )
