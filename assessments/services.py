@@ -51,7 +51,8 @@ def assessment_for(engagement: Engagement) -> Assessment:
     return assessment
 
 
-def _respondent_label(person: Person) -> str:
+def respondent_label(person: Person) -> str:
+    """How the audit trail names the CEO acting through their link."""
     return f"{person.name} ({CEO_LABEL}, personal link)"
 
 
@@ -158,7 +159,7 @@ def invitation_record_open(*, invitation: Invitation) -> None:
         audit_record(
             firm=invitation.engagement.firm,
             engagement=invitation.engagement,
-            actor_label=_respondent_label(invitation.person),
+            actor_label=respondent_label(invitation.person),
             action="invitation.opened",
             summary="Opened the assessment link" + (" for the first time" if first_time else ""),
         )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from advisory.access import get_for_firm
@@ -47,6 +48,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("invitation_sent", engagement.pk)
 
 
+@never_cache
 @login_required
 def invite_sent(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_for_firm(request.user, Engagement.objects.select_related("client"), pk=pk)
@@ -76,12 +78,12 @@ def revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     return redirect(invitation.engagement)
 
 
-def _dimension_chart(dimensions: list) -> str | None:
+def _dimension_chart(dimensions: list, accent: str) -> str | None:
     try:
         from assessments.chart import dimension_chart_svg
     except ImportError:  # the memo work supplies the chart; the table stands in until then
         return None
-    return mark_safe(dimension_chart_svg(dimensions))  # noqa: S308 - SVG built from numbers on the server
+    return mark_safe(dimension_chart_svg(dimensions, accent=accent))  # noqa: S308 - SVG built from numbers on the server
 
 
 @login_required
@@ -106,7 +108,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "dimensions": [
             {"dimension": DIMENSIONS_BY_KEY[d.key], "score": d} for d in result.dimensions
         ],
-        "chart": _dimension_chart(result.dimensions),
+        "chart": _dimension_chart(result.dimensions, engagement.firm.accent_color),
         "overlap": [
             {
                 "area": area,

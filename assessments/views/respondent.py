@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -26,6 +27,7 @@ from assessments.services import (
     assessment_submit,
     invitation_record_open,
     invitation_resolve,
+    respondent_label,
 )
 from assessments.views.common import (
     SECTION_INDEX,
@@ -59,6 +61,7 @@ def _over_limit(request: HttpRequest, token: str) -> bool:
 def respondent_view(view: RespondentView) -> RespondentView:
     """Resolves the link: a friendly page for a bad one, otherwise the view with its invitation."""
 
+    @never_cache
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs: object) -> HttpResponse:
         if _over_limit(request, token):
@@ -142,14 +145,13 @@ def _save_step(
     answers: dict,
 ) -> HttpResponse:
     section = SECTIONS[index]
+    who = respondent_label(invitation.person)
     try:
         for code, raw in posted_answers(section, request.POST, answers).items():
             if raw is None:
-                answer_clear(assessment=assessment, code=code, actor_label=invitation.person.name)
+                answer_clear(assessment=assessment, code=code, actor_label=who)
             else:
-                answer_save(
-                    assessment=assessment, code=code, raw=raw, actor_label=invitation.person.name
-                )
+                answer_save(assessment=assessment, code=code, raw=raw, actor_label=who)
     except AssessmentLocked:
         return redirect("questionnaire_welcome", token)
     has_errors = assessment.answers.filter(code__in=[q.code for q in section.questions]).exclude(
@@ -180,7 +182,7 @@ def autosave(
     if question is None:
         return JsonResponse({"ok": False, "error": "Unknown question."}, status=400)
     values = request.POST.getlist("value")
-    who = invitation.person.name
+    who = respondent_label(invitation.person)
     try:
         if question.kind == "multi" and not values:
             answer_clear(assessment=assessment, code=code, actor_label=who)
@@ -213,7 +215,9 @@ def review(
         return redirect("questionnaire_welcome", token)
     submitted = request.method == "POST"
     if submitted:
-        problems = assessment_submit(assessment=assessment, actor_label=invitation.person.name)
+        problems = assessment_submit(
+            assessment=assessment, actor_label=respondent_label(invitation.person)
+        )
         if not problems:
             return redirect("questionnaire_welcome", token)
     else:
