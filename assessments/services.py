@@ -8,6 +8,7 @@ for the length of its short transaction, which keeps the answered count exact an
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -79,7 +80,15 @@ def invitation_send(*, engagement: Engagement, person: Person, actor: User) -> s
         expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
     link = invitation_link(token)
-    _invitation_email(invitation=invitation, link=link, actor=actor).send()
+    try:
+        # Sent inside the transaction: if the mail server refuses, no link exists that the CEO
+        # never received, and the advisor is told to try again.
+        _invitation_email(invitation=invitation, link=link, actor=actor).send()
+    except (OSError, smtplib.SMTPException) as error:
+        raise InvitationError(
+            f"The email to {person.email} could not be sent, so no link was issued. "
+            "Try again in a moment."
+        ) from error
     if engagement.state == Engagement.State.NOT_STARTED:
         engagement_set_state(engagement=engagement, state=Engagement.State.INVITED)
     verb = "Sent a new link to" if revoked else "Invited"

@@ -146,8 +146,12 @@
       credentials: "same-origin",
     })
       .then(function (response) {
-        if (response.status === 409 || response.status === 404 || response.status === 410) {
-          return { ok: false, final: true, error: "This page can no longer save answers. Reload it to see why." };
+        if ([403, 404, 409, 410].indexOf(response.status) !== -1) {
+          return {
+            ok: false,
+            final: true,
+            error: "This page can no longer save answers. Reload it to see why.",
+          };
         }
         if (!response.ok && response.status !== 200) {
           throw new Error("HTTP " + response.status);
@@ -218,6 +222,25 @@
     s.timer = window.setTimeout(function () {
       save(name);
     }, TYPING_DELAY);
+  });
+
+  function unsaved() {
+    return Object.keys(state).some(function (name) {
+      var s = state[name];
+      return s.inflight || s.dirty || s.attempt > 0 || s.timer !== null;
+    });
+  }
+
+  // Submitting the step posts every answer anyway; only leaving by other means can lose one.
+  var submitting = false;
+  form.addEventListener("submit", function () {
+    submitting = true;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (!submitting && unsaved()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
 
   // Leaving mid-word: hand the last typed values to the browser to deliver after the page goes.

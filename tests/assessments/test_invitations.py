@@ -217,3 +217,49 @@ def test_revoke_refuses_an_invitation_of_another_engagement(
     assert response.status_code == 404
     assert invitation_resolve_count() == 1
     assert Invitation.objects.get().revoked_at is None
+
+
+def test_a_refused_email_issues_no_link(engagement, ceo, advisor, settings):
+    first = invite(engagement, ceo, advisor)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 9, False
+    settings.EMAIL_TIMEOUT = 2
+
+    with pytest.raises(InvitationError, match="could not be sent"):
+        invitation_send(engagement=engagement, person=ceo, actor=advisor)
+
+    # The earlier link still works and no second one exists.
+    assert Invitation.objects.count() == 1
+    assert invitation_resolve(first).is_usable
+
+
+def test_advisor_is_told_when_the_email_fails(advisor_http, engagement, ceo, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 9, False
+    settings.EMAIL_TIMEOUT = 2
+
+    response = advisor_http.post(
+        reverse("invitation_send", args=[engagement.pk]), {"person": ceo.pk}, follow=True
+    )
+
+    assert "could not be sent" in response.content.decode()
+    assert not Invitation.objects.exists()
+    engagement.refresh_from_db()
+    assert engagement.state == Engagement.State.NOT_STARTED
+
+
+def test_the_audit_trail_names_the_ceo_acting_through_the_link(client, engagement, ceo, advisor):
+    token = invite(engagement, ceo, advisor)
+    client.get(reverse("questionnaire_welcome", args=[token]))
+
+    event = AuditEvent.objects.get(action="invitation.opened")
+
+    assert event.actor is None
+    assert "Carla Ceo" in event.who
+    assert "CEO" in event.who
+
+
+def test_the_link_page_is_never_cached(advisor_http, client, engagement, ceo, advisor):
+    token = invite(engagement, ceo, advisor)
+    response = client.get(reverse("questionnaire_welcome", args=[token]))
+    assert "no-store" in response.headers["Cache-Control"]
