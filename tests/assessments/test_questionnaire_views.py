@@ -433,3 +433,16 @@ def test_token_pages_are_rate_limited(client, token, assessment, settings):
     statuses = [client.get(url).status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
+
+
+def test_token_pages_are_rate_limited_per_address_across_links(
+    client, engagement, ceo, advisor, settings
+):
+    settings.QUESTIONNAIRE_RATE_PER_IP = "2/m"
+    real = invite(engagement, ceo, advisor)
+    guesses = [reverse("questionnaire_welcome", args=[f"guess-{n}"]) for n in range(2)]
+
+    statuses = [client.get(url).status_code for url in guesses]
+    statuses.append(client.get(reverse("questionnaire_welcome", args=[real])).status_code)
+
+    assert statuses == [404, 404, 429]

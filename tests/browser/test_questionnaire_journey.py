@@ -275,3 +275,35 @@ def test_results_page_passes_axe_and_shows_the_scored_result(
     shot(page, "laptop-engagement")
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_advisor_invites_copies_the_link_once_and_revokes_it(
+    new_context, live_server, engagement, advisor
+):
+    from django.core import mail
+
+    context = new_context(bypass_csp=False)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    sign_in(context, advisor, live_server)
+    desk = context.new_page()
+    desk.goto(f"{live_server.url}/engagements/{engagement.pk}/")
+    desk.get_by_role("button", name="Invite the CEO").click()
+
+    assert desk.locator("h1").inner_text() == "Link sent to Carla Ceo"
+    link = desk.input_value("#invitation-link")
+    assert link in mail.outbox[0].body
+    desk.get_by_role("button", name="Copy").click()
+    desk.get_by_text("Link copied.").wait_for()
+    assert desk.evaluate("navigator.clipboard.readText()") == link
+    shot(desk, "laptop-invitation-sent")
+
+    # Shown once: reloading sends the advisor back to the engagement without the link.
+    desk.reload()
+    assert link not in desk.content()
+
+    ceo = new_context().new_page()
+    assert ceo.goto(link).status == 200
+
+    desk.get_by_role("button", name="Revoke the link").click()
+    assert "no longer works" in desk.content()
+    assert ceo.goto(link).status == 410
