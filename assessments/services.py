@@ -9,6 +9,7 @@ for the length of its short transaction, which keeps the answered count exact an
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -246,6 +247,28 @@ def _progress_update(assessment: Assessment, locked: Assessment, actor_label: st
             summary="Started answering the assessment",
         )
     _copy_progress(assessment, locked)
+
+
+@transaction.atomic
+def answers_save(
+    *,
+    assessment: Assessment,
+    answers: Mapping[str, str | list[str] | None],
+    actor_label: str = CEO_LABEL,
+) -> list[Answer]:
+    """Stores one step's answers together, as its plain form post carries them.
+
+    ``None`` takes an answer back to "not answered". Raises AssessmentLocked after submission.
+    """
+    saved = []
+    for code, raw in answers.items():
+        if raw is None:
+            answer_clear(assessment=assessment, code=code, actor_label=actor_label)
+        else:
+            saved.append(
+                answer_save(assessment=assessment, code=code, raw=raw, actor_label=actor_label)
+            )
+    return saved
 
 
 def _copy_progress(target: Assessment, source: Assessment) -> None:

@@ -22,6 +22,7 @@ from assessments.services import (
     AssessmentLocked,
     answer_clear,
     answer_save,
+    answers_save,
     assessment_for,
     assessment_problems,
     assessment_submit,
@@ -145,18 +146,16 @@ def _save_step(
     answers: dict,
 ) -> HttpResponse:
     section = SECTIONS[index]
-    who = respondent_label(invitation.person)
     try:
-        for code, raw in posted_answers(section, request.POST, answers).items():
-            if raw is None:
-                answer_clear(assessment=assessment, code=code, actor_label=who)
-            else:
-                answer_save(assessment=assessment, code=code, raw=raw, actor_label=who)
+        answers_save(
+            assessment=assessment,
+            answers=posted_answers(section, request.POST, answers),
+            actor_label=respondent_label(invitation.person),
+        )
     except AssessmentLocked:
         return redirect("questionnaire_welcome", token)
-    has_errors = assessment.answers.filter(code__in=[q.code for q in section.questions]).exclude(
-        error=""
-    )
+    codes = [question.code for question in section.questions]
+    has_errors = assessment.answers.filter(code__in=codes).exclude(error="")
     action = request.POST.get("action", "next")
     if has_errors.exists():
         target = reverse("questionnaire_step", args=[token, section.key])
