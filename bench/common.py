@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import statistics
 import sys
 import time
@@ -80,8 +81,14 @@ def _create_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def setup_django(*, migrate: bool = True, **extra: str) -> dict[str, str]:
     """Switches this process to the bench services, migrates them and starts Django."""
+    # A time limit ends a benchmark with SIGTERM: unwind, so the servers it started stop too.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     env = bench_env(**extra)
     os.environ.clear()
     os.environ.update(env)

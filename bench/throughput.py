@@ -7,7 +7,7 @@ one is ready in the database. The worker's pool processes are measured from /pro
 memory when idle after start-up (the renderer already warmed), after the first 10 memos, and
 after the last.
 
-    python bench/throughput.py [--memos 200] [--timeout 900]
+    python bench/throughput.py [--memos 200] [--timeout 1800]
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def run(concurrency: int, engagement_ids: list[int], timeout: float) -> dict[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--memos", type=int, default=200)
-    parser.add_argument("--timeout", type=float, default=900, help="seconds per concurrency")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per concurrency")
     args = parser.parse_args()
 
     print(f"Throughput ({args.memos} memos through Redis, prefork workers)")

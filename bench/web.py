@@ -44,6 +44,7 @@ from bench.common import (  # noqa: E402
 )
 
 RATIO_TARGET = 0.5
+WARM_UP_SECONDS = 3
 WEB_ENV = {"DJANGO_SETTINGS_MODULE": "bench.settings", "RATELIMIT_ENABLE": "0"}
 
 
@@ -314,6 +315,9 @@ def main() -> int:
             status = request(server.port, target)
             if status != 200:
                 raise RuntimeError(f"{target.name} answered {status} before the load")
+            # Each gunicorn worker's first request to a page takes over a second (imports,
+            # template compilation); load every worker on every page before measuring.
+            load(server.port, target, WARM_UP_SECONDS, args.concurrency)
         # Rounds of every page in turn: other work on the machine comes and goes, and a ratio
         # taken within one round compares pages under the same conditions.
         for _ in range(args.rounds):
