@@ -236,12 +236,8 @@ def memo_pdf(memo: MemoInput, *, fetcher: StaticOnlyFetcher | None = None) -> Re
 
 
 def renderer_warm_up() -> None:
-    """Loads Pango, the fonts and the stylesheets once, so a worker's first memo is not slow."""
-    from weasyprint import HTML
+    """Renders one sample memo and throws it away, so Pango, the fonts, the stylesheets and
+    the templates are loaded before a worker's first real memo."""
+    from assessments.samples import GROWING_SAAS
 
-    html = (
-        '<html lang="en"><head><title>warm-up</title>'
-        f'<link rel="stylesheet" href="{static_url("css/memo.css")}"></head>'
-        "<body><p>Warm-up</p></body></html>"
-    )
-    HTML(string=html, base_url=static_url(""), url_fetcher=StaticOnlyFetcher()).write_pdf()
+    memo_pdf(MemoInput(answers=GROWING_SAAS, client_name="Warm-up", firm_name="Warm-up"))
