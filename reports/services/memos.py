@@ -14,6 +14,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
@@ -247,6 +248,12 @@ def memo_render(*, version_id: int) -> MemoVersion | None:
         rendered = memo_pdf(memo_input(version))
     except TRANSIENT_ERRORS:
         raise
+    except SoftTimeLimitExceeded:
+        # Too slow once is too slow every time: the same input makes the same memo.
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+        _fail(version_id, f"Rendering took longer than {limit} seconds and was stopped.")
+        version.refresh_from_db()
+        return version
     except Exception as error:
         logger.exception("Memo version %s failed to render", version_id)
         _fail(version_id, f"{type(error).__name__}: {error}")
