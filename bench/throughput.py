@@ -27,6 +27,7 @@ from bench.common import (  # noqa: E402
     BASE_DIR,
     bench_env,
     children,
+    cpu_seconds,
     db_retry,
     figure,
     new_memo_versions,
@@ -135,6 +136,8 @@ def run(concurrency: int, engagement_ids: list[int], timeout: float) -> dict[str
     try:
         worker.wait_ready(timeout=90)
         before = worker.rss_mb()
+        processes = [worker.process.pid, *worker.pool()]
+        cpu_before = sum(cpu_seconds(pid) for pid in processes)
         started = time.perf_counter()
         for pk in version_ids:
             render_memo_version.delay(pk)
@@ -158,6 +161,7 @@ def run(concurrency: int, engagement_ids: list[int], timeout: float) -> dict[str
                 raise RuntimeError("worker died:\n" + "\n".join(worker.lines[-30:]))
             time.sleep(0.1)
         elapsed = time.perf_counter() - started
+        cpu = sum(cpu_seconds(pid) for pid in processes) - cpu_before
         after = worker.rss_mb()
         if failed:
             raise RuntimeError(f"{failed} memos failed to render")
@@ -176,6 +180,7 @@ def run(concurrency: int, engagement_ids: list[int], timeout: float) -> dict[str
         "growth": growth,
         "steady": steady,
         "replaced": float(replaced),
+        "cpu_per_memo": cpu / len(version_ids),
     }
 
 
@@ -196,6 +201,8 @@ def main() -> int:
         print(f"\n  concurrency={concurrency}")
         figure("wall time for all memos", f"{result['seconds']:.1f} s")
         figure("memos/second", f"{result['rate']:.2f}")
+        # CPU seconds per memo hardly depend on other work on the machine; wall time does.
+        figure("worker CPU seconds per memo (main + pool)", f"{result['cpu_per_memo']:.2f} s")
         figure("pool process RSS idle after start (max)", f"{result['before']:.0f} MB")
         figure("pool process RSS after the run (max)", f"{result['after']:.0f} MB")
         figure(
