@@ -307,3 +307,26 @@ def test_advisor_invites_copies_the_link_once_and_revokes_it(
     desk.get_by_role("button", name="Revoke the link").click()
     assert "no longer works" in desk.content()
     assert ceo.goto(link).status == 410
+
+
+def test_an_answer_typed_just_before_leaving_is_still_saved(new_context, link, engagement):
+    import time
+
+    page = new_context().new_page()
+    page.goto(link.rstrip("/") + "/step/profile/")
+    prompts: list[str] = []
+
+    def leave_anyway(dialog) -> None:
+        prompts.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", leave_anyway)
+    # Typed, and the page left at once: no blur, no pause for the typing delay.
+    page.type(f"#id_{field_name('profile.engineering_headcount')}", "55")
+    page.goto(link)
+
+    deadline = time.monotonic() + 5
+    while stored(engagement) != {"profile.engineering_headcount": 55}:
+        assert time.monotonic() < deadline, stored(engagement)
+        time.sleep(0.1)
+    assert prompts == ["beforeunload"]
