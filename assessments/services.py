@@ -67,6 +67,8 @@ def invitation_send(*, engagement: Engagement, person: Person, actor: User) -> s
     """
     if person.client_id != engagement.client_id or person.archived_at is not None:
         raise InvitationError("Choose a person listed for this client.")
+    if engagement.archived_at is not None:
+        raise InvitationError("The engagement is archived; restore it before inviting anyone.")
     assessment = assessment_for(engagement)
     if assessment.is_submitted:
         raise InvitationError("The CEO has already submitted the answers; no new link is needed.")

@@ -93,11 +93,16 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     )
     assessment = Assessment.objects.filter(engagement=engagement).first()
     context: dict[str, object] = {"engagement": engagement, "assessment": assessment}
-    if assessment is None or not assessment.is_submitted:
-        return render(request, "assessments/results.html", context)
+    if assessment is not None and assessment.is_submitted:
+        context |= _results_context(engagement, assessment)
+    return render(request, "assessments/results.html", context)
+
+
+def _results_context(engagement: Engagement, assessment: Assessment) -> dict[str, object]:
+    """The scored result in the words the memo uses, computed from the stored answers."""
     answers = assessment_answers(assessment)
     result = score(answers)
-    context |= {
+    return {
         "result": result,
         "recommendation": explanations.RECOMMENDATION_LABELS[result.recommendation],
         "reporting_line": explanations.REPORTING_LINE_LABELS[result.reporting_line],
@@ -119,4 +124,3 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "answer_sections": answer_sections(answers_by_code(assessment)),
     }
-    return render(request, "assessments/results.html", context)

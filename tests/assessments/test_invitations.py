@@ -263,3 +263,12 @@ def test_the_link_page_is_never_cached(advisor_http, client, engagement, ceo, ad
     token = invite(engagement, ceo, advisor)
     response = client.get(reverse("questionnaire_welcome", args=[token]))
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_an_archived_engagement_cannot_invite(engagement, ceo, advisor):
+    engagement.archived_at = timezone.now()
+    engagement.save()
+
+    with pytest.raises(InvitationError, match="archived"):
+        invitation_send(engagement=engagement, person=ceo, actor=advisor)
+    assert not Invitation.objects.exists()
