@@ -34,17 +34,20 @@ def code_for(name: str) -> str:
     return name.replace("-", ".")
 
 
-def _widget_attrs(question: Question, name: str) -> dict[str, str]:
-    attrs = {"data-code": question.code}
+def _widget_attrs(question: Question) -> dict[str, str]:
     if question.kind in ("integer", "number"):
-        attrs.update(inputmode="numeric", autocomplete="off", spellcheck="false")
-        attrs["class"] = "numeric-input"
-    return attrs
+        # A text box, not type=number, so that "6,200,000" can be typed and is kept as typed.
+        return {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "class": "numeric-input",
+        }
+    return {}
 
 
 def _field(question: Question) -> forms.Field:
-    name = field_name(question.code)
-    attrs = _widget_attrs(question, name)
+    attrs = _widget_attrs(question)
     # Dimension questions show both poles above the two scales, so no help text repeats them.
     help_text = "" if question.dimension else question.help
     common: dict[str, Any] = {"label": question.label, "help_text": help_text, "required": False}
@@ -52,8 +55,6 @@ def _field(question: Question) -> forms.Field:
     if kind in ("integer", "number"):
         return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
     if kind == "text":
-        if question.max_length:
-            attrs["data-max-length"] = str(question.max_length)
         return forms.CharField(widget=forms.Textarea(attrs={**attrs, "rows": 5}), **common)
     if kind == "choice":
         choices = [(c.value, c.label) for c in question.choices]
