@@ -7,6 +7,7 @@ ones stored with each answer, which is why an invalid value and its message surv
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,8 @@ YES, NO = "yes", "no"
 # The "None of these" box of a list question. An empty value is what the validator reads as
 # "nothing from this list"; ticking no box at all means the question is not answered yet.
 NONE_OF_THESE = ""
+# The hidden field that carries the answers as the page showed them.
+SHOWN_FIELD = "shown"
 
 
 def field_name(code: str) -> str:
@@ -106,6 +109,7 @@ class SectionForm(forms.Form):
             if answer.error:
                 self.stored_errors[field_name(question.code)] = answer.error
         super().__init__(data=data)
+        self.shown = {name: data.getlist(name) for name in data}
         self.section = section
         self.questions = {field_name(q.code): q for q in section.questions}
         for name, question in self.questions.items():
@@ -118,6 +122,11 @@ class SectionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def shown_json(self) -> str:
+        """The answers as this page showed them, posted back so that untouched fields are
+        recognised and do not overwrite what another tab saved meanwhile."""
+        return json.dumps(self.shown, separators=(",", ":"))
 
     def _help_id(self, name: str) -> str:
         return f"id_{name}_helptext" if self.fields[name].help_text else ""
@@ -149,27 +158,39 @@ class SectionForm(forms.Form):
         ]
 
 
+def _shown_on_page(post: MultiValueDict) -> dict[str, list[str]]:
+    try:
+        shown = json.loads(post.get(SHOWN_FIELD, "") or "{}")
+    except ValueError:
+        return {}
+    return shown if isinstance(shown, dict) else {}
+
+
 def posted_answers(
     section: Section, post: MultiValueDict, stored: Mapping[str, Answer]
 ) -> dict[str, str | list[str] | None]:
     """The answers a step's plain form post carries, as the validator's raw input.
 
-    ``None`` means "clear this answer" (every box of a list question unticked). A radio group
-    with nothing chosen is left alone, as is a blank field that had no answer, so posting one
-    tab's step does not blank answers another tab has just given.
+    ``None`` means "clear this answer" (every box of a list question unticked). Only what the
+    person changed on this page is taken: a field still showing what the page was drawn with,
+    a radio group with nothing chosen and a blank field that had no answer are left alone, so
+    posting one tab's step does not undo answers another tab has saved meanwhile.
     """
+    shown = _shown_on_page(post)
     answers: dict[str, str | list[str] | None] = {}
     for question in section.questions:
         name = field_name(question.code)
         if question.kind == "multi":
             ticked = post.getlist(name)
+            if name in shown and sorted(shown[name]) == sorted(ticked):
+                continue
             if ticked:
                 answers[question.code] = ticked
             elif question.code in stored:
                 answers[question.code] = None
             continue
         value = post.get(name)
-        if value is None:
+        if value is None or shown.get(name) == [value]:
             continue
         if not value.strip() and question.code not in stored:
             continue

@@ -446,3 +446,33 @@ def test_token_pages_are_rate_limited_per_address_across_links(
     statuses.append(client.get(reverse("questionnaire_welcome", args=[real])).status_code)
 
     assert statuses == [404, 404, 429]
+
+
+def test_a_stale_tab_posting_its_step_keeps_what_another_tab_saved(client, token, assessment):
+    import re
+    from html import unescape
+
+    autosave(client, token, "profile.employees", "100")
+    autosave(client, token, "profile.ai_role", "feature")
+    # Tab A draws the step; tab B then changes two answers on it.
+    page = client.get(reverse("questionnaire_step", args=[token, "profile"])).content.decode()
+    shown = unescape(re.search(r'name="shown" value="([^"]*)"', page).group(1))
+    autosave(client, token, "profile.employees", "200")
+    autosave(client, token, "profile.ai_role", "core")
+
+    # Tab A posts its step as drawn, with one new answer of its own.
+    client.post(
+        reverse("questionnaire_step", args=[token, "profile"]),
+        {
+            "action": "next",
+            "shown": shown,
+            field_name("profile.employees"): "100",
+            field_name("profile.ai_role"): "feature",
+            field_name("profile.products"): "3",
+        },
+    )
+
+    stored = assessment_answers(assessment)
+    assert stored["profile.employees"] == 200
+    assert stored["profile.ai_role"] == "core"
+    assert stored["profile.products"] == 3
