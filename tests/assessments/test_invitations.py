@@ -185,11 +185,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, engagement, ceo, advisor
         response = getattr(client, method)(url, {"person": ceo.pk} if method == "post" else None)
         assert response.status_code == 302, url
         assert response.url.startswith(reverse("login")), url
-    assert invitation_resolve_count() == 1
-
-
-def invitation_resolve_count() -> int:
-    return Invitation.objects.count()
+    assert Invitation.objects.count() == 1
 
 
 def test_outsiders_get_404_on_every_advisor_url(outsider_http, engagement, ceo, advisor):
@@ -215,7 +211,7 @@ def test_revoke_refuses_an_invitation_of_another_engagement(
     response = advisor_http.post(reverse("invitation_revoke", args=[other.pk, invitation.pk]))
 
     assert response.status_code == 404
-    assert invitation_resolve_count() == 1
+    assert Invitation.objects.count() == 1
     assert Invitation.objects.get().revoked_at is None
 
 
