@@ -244,6 +244,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a proxy every request comes from the proxy's address; rate limits and sign-in
+    # throttling must key on the client's, which the proxy puts in X-Real-IP.
+    RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
 
 LOGGING = {
     "version": 1,
