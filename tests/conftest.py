@@ -3,9 +3,15 @@ from another firm, with a client, its CEO and board, and an engagement."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client as HttpClient
 
+from advisory.celery import app
 from advisory.models import Client, Engagement, Firm, Membership, Person, User
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -101,3 +107,30 @@ def advisor_http(advisor: User) -> HttpClient:
 @pytest.fixture
 def outsider_http(outsider: User) -> HttpClient:
     return signed_in(outsider)
+
+
+# The pipeline tests need the real services: Redis as the broker, PostgreSQL as the database.
+needs_redis = pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("redis"),
+    reason="needs Redis (run with the variables from tests/services.py)",
+)
+
+
+def require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("runs against PostgreSQL")
+
+
+@contextmanager
+def running_worker(django_db_blocker) -> Iterator[object]:
+    """A real Celery worker (in a thread of this process) consuming from the test broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    app.control.purge()
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+        ) as worker,
+    ):
+        yield worker

@@ -89,6 +89,16 @@ def _new_version(
     )
 
 
+def _queued(version: MemoVersion, *, actor: User, action: str, summary: str) -> None:
+    """A version waits for a worker: the engagement shows it, the trail records who asked."""
+    engagement = version.engagement
+    engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_RENDERING)
+    audit_record(
+        firm=engagement.firm, engagement=engagement, actor=actor, action=action, summary=summary
+    )
+    _enqueue_on_commit(version.pk)
+
+
 @transaction.atomic
 def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -> MemoVersion:
     """A new memo version from the submitted answers, rendered by a worker after commit."""
@@ -99,15 +109,9 @@ def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -
     version = _new_version(
         engagement=engagement, actor=actor, answers=answers, commentary=commentary
     )
-    engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_RENDERING)
-    audit_record(
-        firm=engagement.firm,
-        engagement=engagement,
-        actor=actor,
-        action="memo.requested",
-        summary=f"Requested memo v{version.number}",
+    _queued(
+        version, actor=actor, action="memo.requested", summary=f"Requested memo v{version.number}"
     )
-    _enqueue_on_commit(version.pk)
     return version
 
 
@@ -118,15 +122,12 @@ def memo_revise(*, version: MemoVersion, actor: User, commentary: str) -> MemoVe
     new = _new_version(
         engagement=engagement, actor=actor, answers=version.answers, commentary=commentary
     )
-    engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_RENDERING)
-    audit_record(
-        firm=engagement.firm,
-        engagement=engagement,
+    _queued(
+        new,
         actor=actor,
         action="memo.revised",
         summary=f"Changed the commentary; requested memo v{new.number}",
     )
-    _enqueue_on_commit(new.pk)
     return new
 
 
@@ -141,15 +142,7 @@ def memo_retry(*, version: MemoVersion, actor: User) -> MemoVersion:
     version.attempts = 0
     version.requested_at = timezone.now()
     version.save(update_fields=["state", "failure_reason", "attempts", "requested_at"])
-    engagement_set_state(engagement=version.engagement, state=Engagement.State.MEMO_RENDERING)
-    audit_record(
-        firm=version.engagement.firm,
-        engagement=version.engagement,
-        actor=actor,
-        action="memo.retried",
-        summary=f"Retried memo v{version.number}",
-    )
-    _enqueue_on_commit(version.pk)
+    _queued(version, actor=actor, action="memo.retried", summary=f"Retried memo v{version.number}")
     return version
 
 

@@ -8,44 +8,16 @@ dict, or by keyword with dots written as double underscores
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from assessments.questionnaire import DIMENSION_KEYS, OVERLAP_KEYS, QUESTIONS
-
-_DIMENSIONS_TODAY = (2, 2, 2, 1, 2, 2, 1)
-_DIMENSIONS_NEEDED = (4, 3, 3, 2, 3, 3, 2)
+from assessments.samples import GROWING_SAAS
 
 
 def _base() -> dict[str, Any]:
-    answers: dict[str, Any] = {
-        "profile.employees": 320,
-        "profile.products": 2,
-        "profile.engineering_headcount": 40,
-        "profile.ai_spend_usd": 1_200_000,
-        "profile.ai_headcount": 24,
-        "profile.ai_use_cases": 4,
-        "profile.ai_role": "feature",
-        "profile.ai_functions": ["sales", "marketing"],
-        "profile.regulatory_exposure": "minimal",
-        "profile.compliance_needs_executive": False,
-        "leadership.cto_scope": ["infrastructure", "product_engineering"],
-        "leadership.cto_capacity": 3,
-        "leadership.cto_shipped_production_ai": "no",
-        "leadership.ai_leader": "none",
-        "leadership.ai_leader_reports_to": "none",
-        "accountability.outcomes_owner": "nobody",
-        "accountability.conflict_resolver": "ceo",
-    }
-    for key, today, needed in zip(
-        DIMENSION_KEYS, _DIMENSIONS_TODAY, _DIMENSIONS_NEEDED, strict=True
-    ):
-        answers[f"dimension.{key}.today"] = today
-        answers[f"dimension.{key}.needed"] = needed
-    overlap = ("contested", "clear_owner", "shared_governance", "undefined")
-    for key, value in zip(OVERLAP_KEYS, overlap, strict=True):
-        answers[f"overlap.{key}"] = value
-    answers["context.concerns"] = "The board keeps asking who owns AI."
-    return answers
+    # The demo's mid-sized software company: fractional_caio / cto_then_ceo / medium.
+    return copy.deepcopy(GROWING_SAAS)
 
 
 def valid_answers(overrides: dict[str, Any] | None = None, /, **by_keyword: Any) -> dict[str, Any]:

@@ -11,44 +11,29 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.db import connection
 from pypdf import PdfReader
 
-from advisory.celery import app
 from assessments.explanations import RECOMMENDATION_LABELS
 from assessments.questionnaire import SECTIONS
 from assessments.samples import REGULATED_LENDER
 from tests.browser.ui import answer_section
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, needs_redis, require_postgresql, running_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.CELERY_BROKER_URL.startswith("redis"),
-        reason="needs Redis (run with the variables from tests/services.py)",
-    ),
+    needs_redis,
 ]
 
 
 @pytest.fixture
 def worker(django_db_blocker, settings, tmp_path):
-    from celery.contrib.testing.worker import start_worker
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the journey runs against PostgreSQL")
+    require_postgresql()
     settings.MEDIA_ROOT = tmp_path
-    app.control.purge()
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
-        ) as running,
-    ):
+    with running_worker(django_db_blocker) as running:
         yield running
 
 

@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -21,35 +19,24 @@ from assessments.methodology import METHODOLOGY_VERSION
 from assessments.questionnaire import DIMENSIONS
 from reports.models import MemoVersion
 from reports.services.memos import memo_request, memo_sweep
+from tests.conftest import needs_redis, require_postgresql, running_worker
 
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.CELERY_BROKER_URL.startswith("redis"),
-        reason="needs Redis (run with the variables from tests/services.py)",
-    ),
+    needs_redis,
 ]
 
 
 @pytest.fixture(scope="module")
 def celery_worker(django_db_blocker):
-    from celery.contrib.testing.worker import start_worker
-
-    app.control.purge()
-    with (
-        django_db_blocker.unblock(),
-        start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
-        ) as worker,
-    ):
+    with running_worker(django_db_blocker) as worker:
         yield worker
 
 
 @pytest.fixture(autouse=True)
 def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the pipeline test runs against PostgreSQL")
+    require_postgresql()
 
 
 @contextmanager

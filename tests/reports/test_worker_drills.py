@@ -20,16 +20,14 @@ from django.utils import timezone
 from advisory.celery import app
 from reports.models import MemoVersion
 from reports.services.memos import memo_request, memo_sweep
+from tests.conftest import needs_redis, require_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.CELERY_BROKER_URL.startswith("redis"),
-        reason="needs Redis (run with the variables from tests/services.py)",
-    ),
+    needs_redis,
 ]
 
 # A long commentary makes the render take long enough to be caught in the middle.
@@ -93,8 +91,7 @@ class Worker:
 
 @pytest.fixture
 def workers(tmp_path, settings) -> Iterator[callable]:
-    if connection.vendor != "postgresql":
-        pytest.skip("the drills run against PostgreSQL")
+    require_postgresql()
     settings.MEDIA_ROOT = tmp_path / "media"
     app.control.purge()
     started: list[Worker] = []
