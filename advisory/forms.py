@@ -5,8 +5,15 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from advisory.models import Client, Engagement, Firm, Person, User
+
+
+class SignInForm(AuthenticationForm):
+    def clean_username(self) -> str:
+        # Accounts store emails in lower case; so do the sign-in lockout records.
+        return self.cleaned_data["username"].strip().lower()
 
 
 class _CrispyModelForm(forms.ModelForm):

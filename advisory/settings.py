@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "advisory.urls"
@@ -177,6 +178,9 @@ else:
         }
     }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Per address, on top of the per-account lockout: slows one address guessing across accounts.
+SIGN_IN_RATE = env_str("SIGN_IN_RATE", "30/m")
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/m")
 RATELIMIT_VIEW = "advisory.views.errors.rate_limited"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
@@ -246,8 +250,8 @@ if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Behind a proxy every request comes from the proxy's address; rate limits and sign-in
     # throttling must key on the client's, which the proxy puts in X-Real-IP.
-    RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
+    RATELIMIT_IP_META_KEY = "advisory.proxy.client_ip"
+    AXES_CLIENT_IP_CALLABLE = "advisory.proxy.client_ip"
 
 LOGGING = {
     "version": 1,

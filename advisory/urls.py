@@ -1,22 +1,49 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django_ratelimit.decorators import ratelimit
+
+from advisory.forms import SignInForm
 from advisory.views import clients, engagements
 from advisory.views.dashboard import DashboardView
 from advisory.views.health import healthz
+
+
+def per_address(
+    setting: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Limits POSTs from one client address (sign-in guesses across accounts, reset emails).
+    The rate is read from settings on each request, so it can change without a restart."""
+
+    def rate(group: str, request: HttpRequest) -> str:
+        return getattr(settings, setting)
+
+    return ratelimit(key="ip", rate=rate, method="POST", block=True)
+
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        per_address("SIGN_IN_RATE")(
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=SignInForm
+            )
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        per_address("PASSWORD_RESET_RATE")(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

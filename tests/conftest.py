@@ -35,6 +35,15 @@ def make_advisor(firm: Firm, email: str, role: str = Membership.Role.ADVISOR) ->
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    # Rate-limit counters live in the cache; in Redis they would outlive a test.
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture
 def firm(db) -> Firm:
     return Firm.objects.create(name="Northgate Advisory")
