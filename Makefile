@@ -28,7 +28,6 @@ browser-deps:
 
 run: setup
 	@$(MANAGE) migrate --noinput -v0
-	@$(MANAGE) createcachetable
 	@$(MANAGE) collectstatic --noinput -v0
 	@$(MANAGE) seed_demo
 	@PORT=$(PORT) ./bin/serve

@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from advisory.access import firm_for
+from advisory.models import Membership
 
 
 def firm(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"current_firm": firm_for(user)}
+    # An account without a firm (an operator's, say) sees pages without firm branding; the
+    # views themselves answer it with 404.
+    try:
+        return {"current_firm": user.membership.firm}  # cached on the user for the views
+    except Membership.DoesNotExist:
+        return {}

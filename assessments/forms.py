@@ -163,7 +163,16 @@ def _shown_on_page(post: MultiValueDict) -> dict[str, list[str]]:
         shown = json.loads(post.get(SHOWN_FIELD, "") or "{}")
     except ValueError:
         return {}
-    return shown if isinstance(shown, dict) else {}
+    if not isinstance(shown, dict):
+        return {}
+    # The field comes back from the browser: keep only well-formed entries.
+    return {
+        name: values
+        for name, values in shown.items()
+        if isinstance(name, str)
+        and isinstance(values, list)
+        and all(isinstance(value, str) for value in values)
+    }
 
 
 def posted_answers(

@@ -59,7 +59,12 @@ class Answer(models.Model):
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def usable(self) -> InvitationQuerySet:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            engagement__archived_at__isnull=True,
+            person__archived_at__isnull=True,
+        )
 
 
 class Invitation(models.Model):
@@ -92,5 +97,14 @@ class Invitation(models.Model):
         return self.expires_at <= timezone.now()
 
     @property
+    def is_withdrawn(self) -> bool:
+        """Revoked, or its engagement archived, or its person removed from the client."""
+        return (
+            self.revoked_at is not None
+            or self.engagement.archived_at is not None
+            or self.person.archived_at is not None
+        )
+
+    @property
     def is_usable(self) -> bool:
-        return self.revoked_at is None and not self.is_expired
+        return not self.is_withdrawn and not self.is_expired

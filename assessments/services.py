@@ -201,6 +201,20 @@ def _upsert(assessment: Assessment, code: str, fields: dict[str, object]) -> Ans
     return answer
 
 
+# What is kept of an answer as typed: enough to show any honest answer back in full (the longest
+# allowed text is 5,000 characters), not a place to store megabytes through a link.
+RAW_MAX_CHARS = 10_000
+RAW_MAX_ITEMS = 50
+
+
+def _storable(raw: str | list[str]) -> str | list[str]:
+    """The typed answer as it can be stored: without NUL characters, which no browser user
+    types and PostgreSQL cannot hold, and within a generous size."""
+    if isinstance(raw, list):
+        return [item.replace("\x00", "")[:RAW_MAX_CHARS] for item in raw[:RAW_MAX_ITEMS]]
+    return raw.replace("\x00", "")[:RAW_MAX_CHARS]
+
+
 @transaction.atomic
 def answer_save(
     *, assessment: Assessment, code: str, raw: str | list[str], actor_label: str = CEO_LABEL
@@ -213,6 +227,7 @@ def answer_save(
     if code not in QUESTIONS:
         raise KeyError(code)
     locked = _locked_assessment(assessment)
+    raw = _storable(raw)
     value, error = coerce_form_value(code, raw)
     answer = _upsert(locked, code, {"value": value, "raw": raw, "error": error or ""})
     _progress_update(assessment, locked, actor_label)

@@ -24,7 +24,8 @@ class ClientListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self) -> QuerySet[Client]:
         clients = Client.objects.for_firm(firm_for(self.request.user)).active()
-        if query := self.request.GET.get("q", "").strip():
+        # NUL cannot be stored or searched in PostgreSQL, and nobody types it.
+        if query := self.request.GET.get("q", "").replace("\x00", "").strip():
             clients = clients.filter(Q(name__icontains=query) | Q(sector__icontains=query))
         return clients
 

@@ -18,7 +18,11 @@ from reports.panels import memo_panel
 def engagement_create(request: HttpRequest) -> HttpResponse:
     firm = firm_for(request.user)
     initial = {"lead_advisor": request.user}
-    if (client_pk := request.GET.get("client", "").strip()) and client_pk.isdigit():
+    if (
+        (client_pk := request.GET.get("client", "").strip())
+        and client_pk.isascii()
+        and client_pk.isdigit()
+    ):
         initial["client"] = Client.objects.for_firm(firm).filter(pk=client_pk).first()
     form = EngagementForm(request.POST or None, firm=firm, initial=initial)
     if request.method == "POST" and form.is_valid():

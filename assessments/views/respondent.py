@@ -73,7 +73,7 @@ def respondent_view(view: RespondentView) -> RespondentView:
                 request, "assessments/link_invalid.html", {"reason": "unknown"}, status=404
             )
         if not invitation.is_usable:
-            reason = "revoked" if invitation.revoked_at else "expired"
+            reason = "revoked" if invitation.is_withdrawn else "expired"
             return render(request, "assessments/link_invalid.html", {"reason": reason}, status=410)
         assessment = assessment_for(invitation.engagement)
         return view(request, token=token, invitation=invitation, assessment=assessment, **kwargs)
