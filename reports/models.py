@@ -52,6 +52,8 @@ class MemoVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
+    # When a worker last started rendering it: the sweep judges "rendering too long" by this.
+    render_started_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -61,6 +63,10 @@ class MemoVersion(models.Model):
     objects = MemoVersionQuerySet.as_manager()
 
     FIRM_PATH = "engagement__firm"
+
+    # Not stored: set by memo_request/memo_revise when a repeated request returned the version
+    # already being prepared instead of making a new one.
+    reused: bool = False
 
     class Meta:
         ordering = ["-number"]

@@ -2,7 +2,8 @@
 
 Each board member gets one Delivery: the PDF attached to an email and a personal link whose
 token is stored only as a SHA-256 hash. Links expire after DOWNLOAD_TTL_DAYS and can be
-revoked; each download is counted and written to the audit trail.
+revoked; a link also stops working when its board member is removed from the client or the
+engagement is archived. Each download is counted and written to the audit trail.
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from advisory.models import Engagement, Person, User
-from advisory.services import audit_record, engagement_set_state
+from advisory.models import Person, User
+from advisory.services import audit_record
 from advisory.tokens import token_hash, token_new
 from reports.models import Delivery, MemoVersion
-from reports.services.memos import MemoError
+from reports.services.memos import (
+    MemoError,
+    engagement_memo_state_sync,
+    lock_version,
+    require_newest,
+)
 
 
 def download_link(token: str) -> str:
@@ -61,19 +67,42 @@ def _memo_email(
     return message
 
 
-@transaction.atomic
-def memo_send(*, version: MemoVersion, people: Iterable[Person], actor: User) -> list[Delivery]:
-    """Emails an approved memo to chosen board members of the client, one link each.
+@dataclass(frozen=True)
+class MemoSent:
+    """What memo_send did: the new deliveries, and who was skipped because they already hold
+    a working link to this version (a second click on "Send" emails nobody twice)."""
 
+    deliveries: list[Delivery]
+    skipped: list[Person]
+
+
+def _read_pdf(version: MemoVersion) -> bytes:
+    try:
+        with version.pdf.open("rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):
+        # ValueError: no file recorded at all. Either way nothing can be attached.
+        raise MemoError(
+            f"The PDF of memo v{version.number} is missing from storage, so it cannot be sent. "
+            "Edit the commentary to prepare a fresh version, or ask an administrator to "
+            "restore the file."
+        ) from None
+
+
+@transaction.atomic
+def memo_send(*, version: MemoVersion, people: Iterable[Person], actor: User) -> MemoSent:
+    """Emails the newest, approved memo to chosen board members of the client, one link each.
+
+    People who already have a usable link to this version are skipped, not emailed again.
     The emails go out inside the transaction: if sending fails, no delivery is recorded and
     the advisor can try again.
     """
-    version = (
-        MemoVersion.objects.select_for_update()
-        .select_related("engagement__client", "engagement__firm")
-        .get(pk=version.pk)
-    )
+    locked = lock_version(version_id=version.pk)
+    if locked is None:
+        raise MemoError("This memo no longer exists.")
+    version = locked
     engagement = version.engagement
+    require_newest(version=version, doing="sent")
     if not version.is_approved or version.state != MemoVersion.State.READY:
         raise MemoError("Only an approved memo can be sent.")
     people = list(people)
@@ -86,9 +115,18 @@ def memo_send(*, version: MemoVersion, people: Iterable[Person], actor: User) ->
             or person.archived_at is not None
         ):
             raise MemoError("Memos go only to board members of this client.")
-    with version.pdf.open("rb") as handle:
-        pdf = handle.read()
     now = timezone.now()
+    # The version row is locked, so a second send waits and then sees the first one's links.
+    holding = set(
+        version.deliveries.filter(revoked_at__isnull=True, expires_at__gt=now).values_list(
+            "person_id", flat=True
+        )
+    )
+    skipped = [person for person in people if person.pk in holding]
+    people = [person for person in people if person.pk not in holding]
+    if not people:
+        return MemoSent(deliveries=[], skipped=skipped)
+    pdf = _read_pdf(version)
     expires = now + timedelta(days=settings.DOWNLOAD_TTL_DAYS)
     deliveries, messages = [], []
     for person in people:
@@ -105,7 +143,7 @@ def memo_send(*, version: MemoVersion, people: Iterable[Person], actor: User) ->
             _memo_email(delivery=delivery, link=download_link(token), actor=actor, pdf=pdf)
         )
     get_connection().send_messages(messages)
-    engagement_set_state(engagement=engagement, state=Engagement.State.SENT)
+    engagement_memo_state_sync(engagement=engagement)
     names = ", ".join(f"{p.name} ({p.email})" for p in people)
     audit_record(
         firm=engagement.firm,
@@ -114,11 +152,13 @@ def memo_send(*, version: MemoVersion, people: Iterable[Person], actor: User) ->
         action="memo.sent",
         summary=f"Sent memo v{version.number} to {names}",
     )
-    return deliveries
+    return MemoSent(deliveries=deliveries, skipped=skipped)
 
 
 @transaction.atomic
 def delivery_revoke(*, delivery: Delivery, actor: User) -> None:
+    """Switches one link off. The engagement stays "sent": the email with the memo attached
+    has gone out, and revoking a link cannot take it back."""
     delivery = (
         Delivery.objects.select_for_update()
         .select_related("person", "memo_version__engagement__firm")
@@ -141,7 +181,8 @@ def delivery_revoke(*, delivery: Delivery, actor: User) -> None:
 @dataclass(frozen=True)
 class DownloadOutcome:
     """What a link token leads to: a usable delivery, or why not ("unknown", "revoked",
-    "expired")."""
+    "expired"). A link whose board member was removed from the client, or whose engagement
+    was archived, counts as revoked: the firm withdrew it."""
 
     delivery: Delivery | None
     problem: str = ""
@@ -157,7 +198,11 @@ def delivery_resolve(token: str) -> DownloadOutcome:
     )
     if delivery is None:
         return DownloadOutcome(None, "unknown")
-    if delivery.revoked_at is not None:
+    if (
+        delivery.revoked_at is not None
+        or delivery.person.archived_at is not None
+        or delivery.memo_version.engagement.archived_at is not None
+    ):
         return DownloadOutcome(delivery, "revoked")
     if delivery.expires_at <= timezone.now():
         return DownloadOutcome(delivery, "expired")

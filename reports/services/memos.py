@@ -4,6 +4,14 @@ A version snapshots everything it is made from when it is requested, so renderin
 gives the same memo. Rendering happens in a Celery worker; the request only records the
 version and publishes the task once the transaction has committed. If the broker is down the
 version simply stays queued and :func:`memo_sweep` publishes it again later.
+
+The engagement's memo state is never set by hand: every service that changes a version ends
+with :func:`engagement_memo_state_sync`, which derives it from the newest version. Only the
+newest version can be retried, approved or sent, so what the board receives is always the
+memo the advisor is looking at.
+
+Locks are taken engagement first, then version, everywhere, so two services working on the
+same engagement queue behind each other instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from advisory.models import Engagement, User
@@ -42,6 +50,83 @@ _REASON_MAX = 1000
 
 class MemoError(ValidationError):
     """A memo action the current state does not allow; the message is for the advisor."""
+
+
+# --- The engagement's memo state. ------------------------------------------------------------
+
+
+def _lock_engagement(engagement_id: int) -> None:
+    Engagement.objects.select_for_update().filter(pk=engagement_id).values_list("pk").first()
+
+
+def lock_version(*, version_id: int) -> MemoVersion | None:
+    """Locks the version's engagement, then the version (only its own row)."""
+    engagement_id = (
+        MemoVersion.objects.filter(pk=version_id).values_list("engagement_id", flat=True).first()
+    )
+    if engagement_id is None:
+        return None
+    _lock_engagement(engagement_id)
+    return (
+        MemoVersion.objects.select_for_update(of=("self",))
+        .select_related("engagement__firm", "engagement__client", "engagement__lead_advisor")
+        .filter(pk=version_id)
+        .first()
+    )
+
+
+def _newest_number(engagement_id: int) -> int:
+    return (
+        MemoVersion.objects.filter(engagement_id=engagement_id).aggregate(n=Max("number"))["n"] or 0
+    )
+
+
+def require_newest(*, version: MemoVersion, doing: str) -> None:
+    newest = _newest_number(version.engagement_id)
+    if version.number != newest:
+        raise MemoError(
+            f"Memo v{version.number} has been replaced by v{newest}; "
+            f"only the newest version can be {doing}."
+        )
+
+
+def _state_for(version: MemoVersion) -> str:
+    if version.state in (MemoVersion.State.QUEUED, MemoVersion.State.RENDERING):
+        return Engagement.State.MEMO_RENDERING
+    if version.state == MemoVersion.State.FAILED:
+        return Engagement.State.MEMO_FAILED
+    if not version.is_approved:
+        return Engagement.State.MEMO_READY
+    if version.deliveries.exists():
+        return Engagement.State.SENT
+    return Engagement.State.APPROVED
+
+
+@transaction.atomic
+def engagement_memo_state_sync(*, engagement: Engagement) -> str:
+    """Sets the engagement's memo state from its newest version, and returns it.
+
+    Queued or rendering → memo rendering; failed → memo failed; ready → memo ready;
+    approved → approved; approved and sent to at least one board member → sent. What happened
+    to older versions does not count: a v1 that fails or finishes after v2 was requested
+    leaves the engagement showing v2's progress.
+
+    Deliberately, a new version requested after the memo was sent moves the engagement from
+    "sent" back to "memo rendering": the newest version decides, and the advisor should see
+    the work in progress. The deliveries of the sent version stay listed and their links keep
+    working. Revoking a link does not undo "sent": the email with the memo attached went out.
+    An engagement without versions keeps the state it has.
+    """
+    _lock_engagement(engagement.pk)
+    newest = MemoVersion.objects.filter(engagement_id=engagement.pk).order_by("-number").first()
+    if newest is None:
+        return engagement.state
+    state = _state_for(newest)
+    current = Engagement.objects.filter(pk=engagement.pk).values_list("state", flat=True).first()
+    if current != state:
+        engagement_set_state(engagement=engagement, state=state)
+    engagement.state = state
+    return state
 
 
 # --- Request. --------------------------------------------------------------------------------
@@ -73,18 +158,34 @@ def _enqueue_on_commit(version_id: int) -> None:
 def _new_version(
     *, engagement: Engagement, actor: User, answers: dict, commentary: str
 ) -> MemoVersion:
-    # Lock the engagement so two requests at once get different numbers.
-    Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
-    last = engagement.memo_versions.aggregate(n=Max("number"))["n"] or 0
+    """A new version, or the newest one if it is still being prepared from the same answers
+    and commentary: a double click on "Prepare the memo" must not make two memos.
+
+    The returned version's ``reused`` says which. Only the newest version is reused: if the
+    advisor asked for something else since, the repeated request is meant to come out on top.
+    """
+    # Lock the engagement so two requests at once get different numbers (or the same version).
+    _lock_engagement(engagement.pk)
+    sha = answers_sha256(answers)
+    commentary = commentary.strip()
+    newest = engagement.memo_versions.order_by("-number").first()
+    if (
+        newest is not None
+        and newest.state in (MemoVersion.State.QUEUED, MemoVersion.State.RENDERING)
+        and newest.answers_sha256 == sha
+        and newest.commentary == commentary
+    ):
+        newest.reused = True
+        return newest
     return MemoVersion.objects.create(
         engagement=engagement,
-        number=last + 1,
+        number=(newest.number if newest else 0) + 1,
         methodology_version=METHODOLOGY_VERSION,
         questionnaire_version=QUESTIONNAIRE_VERSION,
         template_version=TEMPLATE_VERSION,
         answers=answers,
-        answers_sha256=answers_sha256(answers),
-        commentary=commentary.strip(),
+        answers_sha256=sha,
+        commentary=commentary,
         requested_by=actor,
     )
 
@@ -92,7 +193,7 @@ def _new_version(
 def _queued(version: MemoVersion, *, actor: User, action: str, summary: str) -> None:
     """A version waits for a worker: the engagement shows it, the trail records who asked."""
     engagement = version.engagement
-    engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_RENDERING)
+    engagement_memo_state_sync(engagement=engagement)
     audit_record(
         firm=engagement.firm, engagement=engagement, actor=actor, action=action, summary=summary
     )
@@ -101,7 +202,11 @@ def _queued(version: MemoVersion, *, actor: User, action: str, summary: str) -> 
 
 @transaction.atomic
 def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -> MemoVersion:
-    """A new memo version from the submitted answers, rendered by a worker after commit."""
+    """A new memo version from the submitted answers, rendered by a worker after commit.
+
+    Asked again while the newest version is still being prepared from the same answers and
+    commentary, it returns that version (``reused`` set) and records nothing new.
+    """
     assessment = _submitted_assessment(engagement)
     answers = assessment_answers(assessment)
     if validate(answers):
@@ -109,6 +214,8 @@ def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -
     version = _new_version(
         engagement=engagement, actor=actor, answers=answers, commentary=commentary
     )
+    if version.reused:
+        return version
     _queued(
         version, actor=actor, action="memo.requested", summary=f"Requested memo v{version.number}"
     )
@@ -117,11 +224,16 @@ def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -
 
 @transaction.atomic
 def memo_revise(*, version: MemoVersion, actor: User, commentary: str) -> MemoVersion:
-    """New commentary means a new version: the answers snapshot is carried over unchanged."""
+    """New commentary means a new version: the answers snapshot is carried over unchanged.
+
+    Like :func:`memo_request`, a repeat while that version is being prepared returns it.
+    """
     engagement = version.engagement
     new = _new_version(
         engagement=engagement, actor=actor, answers=version.answers, commentary=commentary
     )
+    if new.reused:
+        return new
     _queued(
         new,
         actor=actor,
@@ -133,10 +245,18 @@ def memo_revise(*, version: MemoVersion, actor: User, commentary: str) -> MemoVe
 
 @transaction.atomic
 def memo_retry(*, version: MemoVersion, actor: User) -> MemoVersion:
-    """Queues a failed version again, after its cause has been dealt with."""
-    version = MemoVersion.objects.select_for_update().get(pk=version.pk)
+    """Queues a failed version again, after its cause has been dealt with.
+
+    Only the newest version: an older one has been replaced, and the advisor should work on
+    the newest (retry it, or edit its commentary for a new one).
+    """
+    locked = lock_version(version_id=version.pk)
+    if locked is None:
+        raise MemoError("This memo no longer exists.")
+    version = locked
     if version.state != MemoVersion.State.FAILED:
         raise MemoError("Only a failed memo can be retried.")
+    require_newest(version=version, doing="retried")
     version.state = MemoVersion.State.QUEUED
     version.failure_reason = ""
     version.attempts = 0
@@ -193,19 +313,15 @@ def _write_atomically(name: str, content: bytes) -> None:
 
 def _fail(version_id: int, reason: str) -> None:
     with transaction.atomic():
-        version = (
-            MemoVersion.objects.select_for_update()
-            .select_related("engagement__firm")
-            .filter(pk=version_id)
-            .first()
-        )
+        version = lock_version(version_id=version_id)
         if version is None or version.state == MemoVersion.State.READY:
             return
         version.state = MemoVersion.State.FAILED
         version.failure_reason = reason[:_REASON_MAX]
         version.save(update_fields=["state", "failure_reason"])
         engagement = version.engagement
-        engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_FAILED)
+        # An older version failing after a newer one is ready (or sent) changes nothing.
+        engagement_memo_state_sync(engagement=engagement)
         audit_record(
             firm=engagement.firm,
             engagement=engagement,
@@ -222,12 +338,7 @@ def memo_render(*, version_id: int) -> MemoVersion | None:
     once with its reason, since trying again would fail the same way.
     """
     with transaction.atomic():
-        version = (
-            MemoVersion.objects.select_for_update()
-            .select_related("engagement__firm", "engagement__client", "engagement__lead_advisor")
-            .filter(pk=version_id)
-            .first()
-        )
+        version = lock_version(version_id=version_id)
         if version is None or version.state in (
             MemoVersion.State.READY,
             MemoVersion.State.FAILED,
@@ -235,7 +346,8 @@ def memo_render(*, version_id: int) -> MemoVersion | None:
             return version
         version.state = MemoVersion.State.RENDERING
         version.attempts += 1
-        version.save(update_fields=["state", "attempts"])
+        version.render_started_at = timezone.now()
+        version.save(update_fields=["state", "attempts", "render_started_at"])
 
     try:
         rendered = memo_pdf(memo_input(version))
@@ -254,12 +366,7 @@ def memo_render(*, version_id: int) -> MemoVersion | None:
         return version
 
     with transaction.atomic():
-        version = (
-            MemoVersion.objects.select_for_update()
-            .select_related("engagement__firm")
-            .filter(pk=version_id)
-            .first()
-        )
+        version = lock_version(version_id=version_id)
         if version is None:
             return None  # deleted while it rendered
         if version.state == MemoVersion.State.READY:
@@ -277,9 +384,7 @@ def memo_render(*, version_id: int) -> MemoVersion | None:
         version.save()
         engagement = version.engagement
         # A newer version may already be rendering; only the newest decides the state.
-        newest = engagement.memo_versions.order_by("-number").values_list("number", flat=True)[0]
-        if newest == version.number:
-            engagement_set_state(engagement=engagement, state=Engagement.State.MEMO_READY)
+        engagement_memo_state_sync(engagement=engagement)
         audit_record(
             firm=engagement.firm,
             engagement=engagement,
@@ -299,9 +404,10 @@ def memo_render(*, version_id: int) -> MemoVersion | None:
 def memo_sweep() -> list[int]:
     """Publishes versions no worker has picked up, and gives up on ones that keep dying.
 
-    Queued for longer than MEMO_REQUEUE_AFTER_SECONDS (the broker was down, or the message
-    was lost), or rendering for longer than the task's hard time limit (the worker died):
-    publish again. After MEMO_MAX_ATTEMPTS such attempts the version is marked failed.
+    Queued for longer than MEMO_REQUEUE_AFTER_SECONDS since it was requested (the broker was
+    down, or the message was lost), or rendering for longer than the task's hard time limit
+    since the worker started it (the worker died): publish again. After MEMO_MAX_ATTEMPTS
+    such attempts the version is marked failed.
     """
     now = timezone.now()
     queued_before = now - timedelta(seconds=settings.MEMO_REQUEUE_AFTER_SECONDS)
@@ -309,22 +415,30 @@ def memo_sweep() -> list[int]:
     stranded = list(
         MemoVersion.objects.filter(
             state=MemoVersion.State.QUEUED, requested_at__lt=queued_before
-        ).values_list("pk", "attempts")
+        ).values_list("pk", "attempts", "state")
     )
-    # A rendering version has no "started at"; requested_at bounds it from below.
+    # Versions that started rendering before render_started_at existed fall back to
+    # requested_at, which bounds the start from below.
     stranded += list(
-        MemoVersion.objects.filter(
-            state=MemoVersion.State.RENDERING, requested_at__lt=rendering_before
-        ).values_list("pk", "attempts")
+        MemoVersion.objects.filter(state=MemoVersion.State.RENDERING)
+        .filter(
+            Q(render_started_at__lt=rendering_before)
+            | Q(render_started_at__isnull=True, requested_at__lt=rendering_before)
+        )
+        .values_list("pk", "attempts", "state")
     )
     published = []
-    for pk, attempts in stranded:
+    for pk, attempts, state in stranded:
         if attempts >= settings.MEMO_MAX_ATTEMPTS:
             _fail(pk, f"Gave up after {attempts} attempts: the worker never finished it.")
             continue
         with transaction.atomic():
-            # Push requested_at forward so the next sweep waits again before republishing.
-            MemoVersion.objects.filter(pk=pk).update(requested_at=now)
+            # Push the clock it was judged by forward, so the next sweep waits again before
+            # republishing.
+            if state == MemoVersion.State.RENDERING:
+                MemoVersion.objects.filter(pk=pk).update(render_started_at=now)
+            else:
+                MemoVersion.objects.filter(pk=pk).update(requested_at=now)
         _publish(pk)
         published.append(pk)
     if published:
@@ -337,8 +451,13 @@ def memo_sweep() -> list[int]:
 
 @transaction.atomic
 def memo_approve(*, version: MemoVersion, actor: User) -> MemoVersion:
-    """Marks a ready version approved. From then on it never changes; edits make a new one."""
-    version = MemoVersion.objects.select_for_update().get(pk=version.pk)
+    """Marks the newest, ready version approved. From then on it never changes; edits make a
+    new one. An older version cannot be approved: it has been replaced."""
+    locked = lock_version(version_id=version.pk)
+    if locked is None:
+        raise MemoError("This memo no longer exists.")
+    version = locked
+    require_newest(version=version, doing="approved")
     if version.state != MemoVersion.State.READY:
         raise MemoError("Only a memo that has finished rendering can be approved.")
     if version.is_approved:
@@ -347,8 +466,7 @@ def memo_approve(*, version: MemoVersion, actor: User) -> MemoVersion:
     version.approved_at = timezone.now()
     version.save(update_fields=["approved_by", "approved_at"])
     engagement = version.engagement
-    if engagement.state != Engagement.State.SENT:
-        engagement_set_state(engagement=engagement, state=Engagement.State.APPROVED)
+    engagement_memo_state_sync(engagement=engagement)
     audit_record(
         firm=engagement.firm,
         engagement=engagement,

@@ -56,7 +56,10 @@ def request_memo(request: HttpRequest, pk: int) -> HttpResponse:
     except MemoError as error:
         _fail(request, error)
     else:
-        messages.success(request, f"Memo v{version.number} is being prepared.")
+        if version.reused:
+            messages.info(request, f"Memo v{version.number} is already being prepared.")
+        else:
+            messages.success(request, f"Memo v{version.number} is being prepared.")
     return redirect(engagement)
 
 
@@ -133,7 +136,10 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
         new = memo_revise(
             version=version, actor=request.user, commentary=form.cleaned_data["commentary"]
         )
-        messages.success(request, f"Memo v{new.number} is being prepared with your commentary.")
+        if new.reused:
+            messages.info(request, f"Memo v{new.number} is already being prepared.")
+        else:
+            messages.success(request, f"Memo v{new.number} is being prepared with your commentary.")
         return redirect(version.engagement)
     return render(request, "reports/memo_revise.html", {"version": version, "form": form})
 
@@ -157,13 +163,23 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     form = SendForm(request.POST or None, engagement=version.engagement)
     if request.method == "POST" and form.is_valid():
         try:
-            deliveries = memo_send(
+            sent = memo_send(
                 version=version, people=form.cleaned_data["people"], actor=request.user
             )
         except MemoError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Memo v{version.number} sent to {len(deliveries)} people.")
+            if sent.deliveries:
+                count = len(sent.deliveries)
+                people = "person" if count == 1 else "people"
+                messages.success(request, f"Memo v{version.number} sent to {count} {people}.")
+            if sent.skipped:
+                names = ", ".join(person.name for person in sent.skipped)
+                messages.info(
+                    request,
+                    f"Not sent again to {names}: they already have a working link to "
+                    f"memo v{version.number}.",
+                )
             return redirect(version.engagement)
     return render(
         request,

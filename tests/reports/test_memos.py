@@ -143,9 +143,9 @@ def test_sweep_republishes_only_stranded_versions(
     submitted, advisor, settings, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False):
-        fresh = memo_request(engagement=submitted.engagement, actor=advisor)
-        stale = memo_request(engagement=submitted.engagement, actor=advisor)
-        stuck = memo_request(engagement=submitted.engagement, actor=advisor)
+        fresh = memo_request(engagement=submitted.engagement, actor=advisor, commentary="a")
+        stale = memo_request(engagement=submitted.engagement, actor=advisor, commentary="b")
+        stuck = memo_request(engagement=submitted.engagement, actor=advisor, commentary="c")
     old = timezone.now() - timedelta(minutes=2)
     MemoVersion.objects.filter(pk=stale.pk).update(requested_at=old)
     MemoVersion.objects.filter(pk=stuck.pk).update(
@@ -204,7 +204,7 @@ def test_send_emails_the_pdf_and_a_personal_link_to_each_board_member(
     with pytest.raises(MemoError, match="approved"):
         memo_send(version=ready, people=board_members, actor=advisor)
     memo_approve(version=ready, actor=advisor)
-    deliveries = memo_send(version=ready, people=board_members, actor=advisor)
+    deliveries = memo_send(version=ready, people=board_members, actor=advisor).deliveries
 
     assert len(deliveries) == 2 and len(mail.outbox) == 2
     for delivery, message in zip(deliveries, mail.outbox, strict=True):

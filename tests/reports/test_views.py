@@ -234,3 +234,75 @@ def test_download_links_are_rate_limited(client, settings, delivery) -> None:
     codes = [client.get(reverse("memo_download", args=["nope"])).status_code for _ in range(5)]
     assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
     cache.clear()
+
+
+def test_preparing_the_memo_twice_says_it_is_already_being_prepared(
+    advisor_http, submitted, django_capture_on_commit_callbacks
+) -> None:
+    url = reverse("memo_request", args=[submitted.engagement.pk])
+    with django_capture_on_commit_callbacks(execute=False):
+        advisor_http.post(url, {"commentary": "For the board."})
+        response = advisor_http.post(url, {"commentary": "For the board."}, follow=True)
+    assert MemoVersion.objects.count() == 1
+    assert "Memo v1 is already being prepared." in response.content.decode()
+
+
+def test_sending_twice_tells_the_advisor_who_already_has_a_link(
+    advisor_http, version, board_members
+) -> None:
+    advisor_http.post(reverse("memo_approve", args=[version.pk]))
+    url = reverse("memo_send", args=[version.pk])
+    advisor_http.post(url, {"people": [board_members[0].pk]})
+    response = advisor_http.post(url, {"people": [p.pk for p in board_members]}, follow=True)
+    page = response.content.decode()
+    assert "Memo v1 sent to 1 person." in page
+    assert "Not sent again to Bob Board: they already have a working link to memo v1." in page
+    assert sorted(m.to[0] for m in mail.outbox) == ["beth@acme.example", "bob@acme.example"]
+
+
+def test_sending_a_memo_whose_pdf_is_missing_shows_why(
+    advisor_http, version, board_members, media_root
+) -> None:
+    advisor_http.post(reverse("memo_approve", args=[version.pk]))
+    (Path(media_root) / version.pdf.name).unlink()
+    response = advisor_http.post(
+        reverse("memo_send", args=[version.pk]), {"people": [board_members[0].pk]}
+    )
+    assert response.status_code == 200
+    assert "The PDF of memo v1 is missing from storage" in response.content.decode()
+    assert not Delivery.objects.exists() and mail.outbox == []
+
+
+def test_only_the_newest_version_offers_approve(
+    advisor_http, version, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        advisor_http.post(reverse("memo_revise", args=[version.pk]), {"commentary": "New view"})
+    newest = MemoVersion.objects.latest_first().first()
+    MemoVersion.objects.filter(pk=newest.pk).update(state=MemoVersion.State.READY)
+    page = advisor_http.get(version.engagement.get_absolute_url()).content.decode()
+    assert reverse("memo_approve", args=[newest.pk]) in page
+    assert reverse("memo_approve", args=[version.pk]) not in page
+    response = advisor_http.post(reverse("memo_approve", args=[version.pk]), follow=True)
+    assert "Memo v1 has been replaced by v2" in response.content.decode()
+    version.refresh_from_db()
+    assert not version.is_approved
+
+
+def test_link_of_a_removed_board_member_is_withdrawn(client, delivery) -> None:
+    d, token = delivery
+    d.person.archived_at = timezone.now()
+    d.person.save()
+    response = client.get(reverse("memo_download", args=[token]))
+    assert response.status_code == 410
+    assert "This link has been withdrawn" in response.content.decode()
+    d.refresh_from_db()
+    assert d.download_count == 0
+
+
+def test_link_to_an_archived_engagement_is_withdrawn(client, delivery) -> None:
+    d, token = delivery
+    Engagement.objects.filter(pk=d.memo_version.engagement_id).update(archived_at=timezone.now())
+    response = client.get(reverse("memo_download", args=[token]))
+    assert response.status_code == 410
+    assert "This link has been withdrawn" in response.content.decode()
