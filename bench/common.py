@@ -69,6 +69,63 @@ def bench_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str
     return env
 
 
+class PrivateRedis:
+    """A redis-server of the bench's own on a free loopback port, when one is installed.
+
+    Redis databases on the shared server are handed out by nobody: test runs on this machine
+    pick their own and flush them, which empties a benchmark's queue mid-run. Where
+    ``redis-server`` exists, the broker and the cache live here instead; elsewhere the shared
+    server's databases 6 and 7 are used.
+    """
+
+    def __init__(self) -> None:
+        import shutil
+        import socket
+        import subprocess
+
+        self.process = None
+        binary = shutil.which("redis-server")
+        if not binary or os.environ.get("BENCH_BROKER_URL"):
+            return
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        os.environ["BENCH_BROKER_URL"] = f"redis://127.0.0.1:{self.port}/0"
+        os.environ["BENCH_CACHE_URL"] = f"redis://127.0.0.1:{self.port}/1"
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 def _create_database(url: str) -> None:
     import psycopg
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     BASE_DIR,
+    PrivateRedis,
     bench_env,
     children,
     cpu_seconds,
@@ -192,12 +193,17 @@ def main() -> int:
 
     print(f"Throughput ({args.memos} memos through Redis, prefork workers)")
     print_machine()
-    setup_django()
-    engagement_ids = seed_engagements(args.memos)
-    results = {}
-    for concurrency in (1, 2):
-        result = run(concurrency, engagement_ids, args.timeout)
-        results[concurrency] = result
+    redis = PrivateRedis()
+    try:
+        env = setup_django()
+        print(f"  broker: {env['CELERY_BROKER_URL']}")
+        engagement_ids = seed_engagements(args.memos)
+        results = {}
+        for concurrency in (1, 2):
+            results[concurrency] = run(concurrency, engagement_ids, args.timeout)
+    finally:
+        redis.stop()
+    for concurrency, result in results.items():
         print(f"\n  concurrency={concurrency}")
         figure("wall time for all memos", f"{result['seconds']:.1f} s")
         figure("memos/second", f"{result['rate']:.2f}")

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     BASE_DIR,
     BENCH_VAR,
+    PrivateRedis,
     bench_env,
     bench_firm_and_advisor,
     figure,
@@ -279,6 +280,14 @@ def main() -> int:
         f"{args.engagements:,} engagements)"
     )
     print_machine()
+    redis = PrivateRedis()
+    try:
+        return run(args, tool)
+    finally:
+        redis.stop()
+
+
+def run(args: argparse.Namespace, tool: str) -> int:
     setup_django(**WEB_ENV)
     from django.core.management import call_command
     from django.middleware.csrf import _get_new_csrf_string
