@@ -2,9 +2,9 @@
 
 Benchmarks never touch the database, broker or cache the test suite uses. They take the
 services `tests/services.py` chose (that is what `make bench` passes) and move to neighbours:
-the database ``advisory_bench`` on the same server, Redis database 6 as the broker and 7 as
-the cache, and ``var/bench/`` for files. ``BENCH_DATABASE_URL``, ``BENCH_BROKER_URL`` and
-``BENCH_CACHE_URL`` override them.
+the database ``advisory_bench`` on the same server, a private redis-server where one is
+installed (else Redis databases 6 and 7), and ``var/bench/`` for files.
+``BENCH_DATABASE_URL``, ``BENCH_BROKER_URL`` and ``BENCH_CACHE_URL`` override them.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_VAR = BASE_DIR / "var" / "bench"
 BENCH_DB_NAME = "advisory_bench"
-# Databases 10, 11, 13, 14 and 15 are taken by test runs (which flush theirs), so the bench
-# keeps to 6 and 7.
+# Only used without a private redis-server (PrivateRedis): test runs pick databases on the
+# shared server as they please and flush them.
 BENCH_BROKER_DB = 6
 BENCH_CACHE_DB = 7
 
