@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from gunicorn.config import Config
 
 from advisory.redaction import RedactingGunicornLogger, RedactTokens, redact
 
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "q3Jx9fT0kLmN2pQ7rS8tU1vW4xY5zA6bC7dE8fG9hI0"
 
 
@@ -19,7 +24,7 @@ def test_redact_hides_questionnaire_and_download_tokens():
     assert redact("GET /accounts/login/") == "GET /accounts/login/"
 
 
-def test_django_log_records_are_redacted_by_the_console_handler():
+def test_log_records_are_redacted():
     record = logging.LogRecord(
         "django.request",
         logging.WARNING,
@@ -30,9 +35,25 @@ def test_django_log_records_are_redacted_by_the_console_handler():
         None,
     )
     RedactTokens().filter(record)
-    assert TOKEN not in record.getMessage()
-    console = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
-    assert any(isinstance(f, RedactTokens) for h in console for f in h.filters)
+    assert record.getMessage() == "Not Found: /a/[link]/review/"
+
+
+def test_the_apps_logging_redacts_what_django_logs(tmp_path):
+    # In a fresh process: here, an in-process Celery worker may have replaced the handlers.
+    code = (
+        "import logging; "
+        f"logging.getLogger('django.request').warning('Not Found: %s', '/m/{TOKEN}/')"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "VAR_DIR": str(tmp_path)},
+    )
+    assert "Not Found: /m/[link]/" in result.stderr
+    assert TOKEN not in result.stderr + result.stdout
 
 
 def test_gunicorn_access_log_lines_are_redacted():
