@@ -21,4 +21,4 @@ RUN pip install --no-cache-dir --no-deps . \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "advisory.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "advisory.redaction.RedactingGunicornLogger"]
+CMD ["gunicorn", "advisory.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload", "--access-logfile", "-", "--logger-class", "advisory.redaction.RedactingGunicornLogger"]

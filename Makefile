@@ -48,6 +48,7 @@ format:
 	$(VENV)/bin/ruff format .
 
 bench: setup browser-deps
+	@./bin/system-deps wrk redis-server
 	@vars=$$($(PY) tests/services.py) || exit 1; env $$vars $(PY) bench/run_all.py
 
 clean:

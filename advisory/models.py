@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -178,6 +179,12 @@ class Engagement(models.Model):
         indexes = [
             models.Index(fields=["firm", "state"]),
             models.Index(fields=["firm", "-updated_at"]),
+            # The dashboard lists and counts a firm's active engagements on every page.
+            models.Index(
+                fields=["firm", "-updated_at"],
+                condition=Q(archived_at__isnull=True),
+                name="engagement_active_by_firm",
+            ),
         ]
 
     def __str__(self) -> str:
