@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,31 +39,47 @@ def _changed_fields(
     return [f for f in fields if getattr(instance, f) != before.get(f)]
 
 
+def _save_audited(
+    instance: Client | Engagement,
+    *,
+    actor: User,
+    fields: Iterable[str],
+    created: tuple[str, str],
+    changed_action: str,
+    changed_summary: Callable[[str], str],
+    subject: dict[str, object],
+) -> None:
+    """Saves a new or edited record and records it: on an edit, which fields changed."""
+    fields = list(fields)
+    creating = instance.pk is None
+    model = type(instance)
+    before = {} if creating else model.objects.filter(pk=instance.pk).values(*fields).first() or {}
+    instance.save()
+    if creating:
+        action, summary = created
+        audit_record(firm=instance.firm, actor=actor, action=action, summary=summary, **subject)
+    elif changed := _changed_fields(instance, fields, before):
+        names = ", ".join(changed).replace("_", " ")
+        audit_record(
+            firm=instance.firm,
+            actor=actor,
+            action=changed_action,
+            summary=changed_summary(names),
+            **subject,
+        )
+
+
 @transaction.atomic
 def client_save(*, client: Client, actor: User, fields: Iterable[str]) -> Client:
-    """Creates or updates a client; the audit event lists the fields that changed."""
-    fields = list(fields)
-    creating = client.pk is None
-    before = {} if creating else Client.objects.filter(pk=client.pk).values(*fields).first() or {}
-    client.save()
-    if creating:
-        audit_record(
-            firm=client.firm,
-            client=client,
-            actor=actor,
-            action="client.created",
-            summary=f"Created client {client.name}",
-        )
-    else:
-        changed = _changed_fields(client, fields, before)
-        if changed:
-            audit_record(
-                firm=client.firm,
-                client=client,
-                actor=actor,
-                action="client.changed",
-                summary=f"Changed {', '.join(changed)} of client {client.name}",
-            )
+    _save_audited(
+        client,
+        actor=actor,
+        fields=fields,
+        created=("client.created", f"Created client {client.name}"),
+        changed_action="client.changed",
+        changed_summary=lambda names: f"Changed {names} of client {client.name}",
+        subject={"client": client},
+    )
     return client
 
 
@@ -110,32 +126,15 @@ def person_archive(*, person: Person, actor: User) -> None:
 
 @transaction.atomic
 def engagement_save(*, engagement: Engagement, actor: User, fields: Iterable[str]) -> Engagement:
-    fields = list(fields)
-    creating = engagement.pk is None
-    before = (
-        {}
-        if creating
-        else Engagement.objects.filter(pk=engagement.pk).values(*fields).first() or {}
+    _save_audited(
+        engagement,
+        actor=actor,
+        fields=fields,
+        created=("engagement.created", f"Opened engagement {engagement.title}"),
+        changed_action="engagement.changed",
+        changed_summary=lambda names: f"Changed {names}",
+        subject={"engagement": engagement},
     )
-    engagement.save()
-    if creating:
-        audit_record(
-            firm=engagement.firm,
-            engagement=engagement,
-            actor=actor,
-            action="engagement.created",
-            summary=f"Opened engagement {engagement.title}",
-        )
-    else:
-        changed = _changed_fields(engagement, fields, before)
-        if changed:
-            audit_record(
-                firm=engagement.firm,
-                engagement=engagement,
-                actor=actor,
-                action="engagement.changed",
-                summary=f"Changed {', '.join(changed)}".replace("_", " "),
-            )
     return engagement
 
 
