@@ -15,10 +15,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from advisory.emails import email_from_templates
 from advisory.models import Engagement, Person, User
 from advisory.services import audit_record, engagement_set_state
 from advisory.tokens import token_hash, token_new
@@ -115,17 +115,12 @@ def _invitation_email(*, invitation: Invitation, link: str, actor: User) -> Emai
         "link": link,
         "expires_at": invitation.expires_at,
     }
-    subject = render_to_string("assessments/email/invitation_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("assessments/email/invitation.txt", context),
-        to=[invitation.person.email],
-        reply_to=[actor.email] if actor.email else None,
+    return email_from_templates(
+        name="assessments/email/invitation",
+        context=context,
+        to=invitation.person.email,
+        reply_to=actor.email,
     )
-    message.attach_alternative(
-        render_to_string("assessments/email/invitation.html", context), "text/html"
-    )
-    return message
 
 
 @transaction.atomic

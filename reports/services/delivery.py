@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from advisory.emails import email_from_templates
 from advisory.models import Person, User
 from advisory.services import audit_record
 from advisory.tokens import token_hash, token_new
@@ -55,14 +55,9 @@ def _memo_email(
         "link": link,
         "expires_at": delivery.expires_at,
     }
-    subject = render_to_string("reports/email/memo_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("reports/email/memo.txt", context),
-        to=[delivery.person.email],
-        reply_to=[actor.email] if actor.email else None,
+    message = email_from_templates(
+        name="reports/email/memo", context=context, to=delivery.person.email, reply_to=actor.email
     )
-    message.attach_alternative(render_to_string("reports/email/memo.html", context), "text/html")
     message.attach(memo_filename(version), pdf, "application/pdf")
     return message
 
