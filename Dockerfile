@@ -1,7 +1,7 @@
 # The same processes `make run` starts, packaged: gunicorn for the web, a Celery worker.
 FROM python:3.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/app/var
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/app/var GUNICORN_BIND=0.0.0.0:8000
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
@@ -21,4 +21,4 @@ RUN pip install --no-cache-dir --no-deps . \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "advisory.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload", "--access-logfile", "-", "--logger-class", "advisory.redaction.RedactingGunicornLogger"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py"]

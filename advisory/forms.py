@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from advisory.fields import IdChoiceField
 from advisory.models import Client, Engagement, Firm, Person, User
 
 
@@ -69,6 +70,7 @@ class EngagementForm(_CrispyModelForm):
     class Meta:
         model = Engagement
         fields = ["client", "title", "lead_advisor", "board_meeting_date"]
+        field_classes = {"client": IdChoiceField, "lead_advisor": IdChoiceField}
         widgets = {"board_meeting_date": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"board_meeting_date": "The meeting the memo is for, if known."}
 

@@ -110,6 +110,17 @@ class Client(models.Model):
         return reverse("client_detail", args=[self.pk])
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def active(self) -> PersonQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def ceos(self) -> PersonQuerySet:
+        return self.active().filter(role=Person.Role.CEO)
+
+    def board(self) -> PersonQuerySet:
+        return self.active().filter(role=Person.Role.BOARD)
+
+
 class Person(models.Model):
     class Role(models.TextChoices):
         CEO = "ceo", "CEO"
@@ -122,6 +133,8 @@ class Person(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     title = models.CharField("job title", max_length=200, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     FIRM_PATH = "client__firm"
 

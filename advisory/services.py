@@ -85,8 +85,12 @@ def client_save(*, client: Client, actor: User, fields: Iterable[str]) -> Client
 
 @transaction.atomic
 def client_archive(*, client: Client, actor: User) -> None:
+    """Archives the client and every engagement still open for it. The links of those
+    engagements (CEO questionnaires, board downloads) are withdrawn with them."""
     client.archived_at = timezone.now()
     client.save(update_fields=["archived_at", "updated_at"])
+    for engagement in client.engagements.active().select_related("firm", "client"):
+        engagement_archive(engagement=engagement, actor=actor, reason="with its client")
     audit_record(
         firm=client.firm,
         client=client,
@@ -139,15 +143,17 @@ def engagement_save(*, engagement: Engagement, actor: User, fields: Iterable[str
 
 
 @transaction.atomic
-def engagement_archive(*, engagement: Engagement, actor: User) -> None:
+def engagement_archive(*, engagement: Engagement, actor: User, reason: str = "") -> None:
+    """Archives the engagement; its personal links stop working (they are withdrawn)."""
     engagement.archived_at = timezone.now()
     engagement.save(update_fields=["archived_at", "updated_at"])
+    summary = "Archived the engagement" + (f" {reason}" if reason else "")
     audit_record(
         firm=engagement.firm,
         engagement=engagement,
         actor=actor,
         action="engagement.archived",
-        summary="Archived the engagement",
+        summary=summary + "; its links are withdrawn",
     )
 
 

@@ -40,7 +40,9 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "advisory.views.errors.csrf_failure"
-SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# Links in emails point here. By default, the address `make run` serves (bin/serve, PORT).
+PORT = env_int("PORT", 8000, minimum=1)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -264,7 +266,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        # Django's defaults give these loggers handlers of their own, which would print
+        # request paths (and the tokens in them) unredacted: everything goes through ours.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "propagate": False},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }
 
 # --- Memos ---

@@ -13,9 +13,11 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import BadRequest
 from django.forms.utils import ErrorDict
 from django.utils.datastructures import MultiValueDict
 
+from advisory.fields import IdChoiceField
 from advisory.models import Engagement, Person
 from assessments.models import Answer
 from assessments.questionnaire import DIMENSIONS_BY_KEY, Question, Section
@@ -158,21 +160,30 @@ class SectionForm(forms.Form):
         ]
 
 
+# The page writes the field itself, so it is never near this size; the longest honest value
+# is a step's answers as shown, a few thousand characters.
+SHOWN_MAX_CHARS = 100_000
+
+
 def _shown_on_page(post: MultiValueDict) -> dict[str, list[str]]:
+    """The answers the page was drawn with, as it posted them back.
+
+    The page writes this field itself, so anything but an object of lists of strings, and
+    anything oversized or nested deeper, was not written by it: a 400, never a guess.
+    """
+    raw = post.get(SHOWN_FIELD, "") or "{}"
+    if len(raw) > SHOWN_MAX_CHARS:
+        raise BadRequest("The page's hidden field is too large.")
     try:
-        shown = json.loads(post.get(SHOWN_FIELD, "") or "{}")
-    except ValueError:
-        return {}
-    if not isinstance(shown, dict):
-        return {}
-    # The field comes back from the browser: keep only well-formed entries.
-    return {
-        name: values
-        for name, values in shown.items()
-        if isinstance(name, str)
-        and isinstance(values, list)
-        and all(isinstance(value, str) for value in values)
-    }
+        shown = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BadRequest("The page's hidden field is not readable.") from None
+    if not isinstance(shown, dict) or not all(
+        isinstance(values, list) and all(isinstance(value, str) for value in values)
+        for values in shown.values()
+    ):
+        raise BadRequest("The page's hidden field is not what the page wrote.")
+    return shown
 
 
 def posted_answers(
@@ -208,7 +219,7 @@ def posted_answers(
 
 
 class InviteForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person = IdChoiceField(
         queryset=Person.objects.none(),
         label="Who answers",
         empty_label=None,
@@ -217,6 +228,4 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            client=engagement.client, role=Person.Role.CEO, archived_at__isnull=True
-        )
+        self.fields["person"].queryset = Person.objects.filter(client=engagement.client).ceos()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from advisory.links import LinkState
 from advisory.models import Engagement, Person
 
 
@@ -59,10 +60,12 @@ class Answer(models.Model):
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def usable(self) -> InvitationQuerySet:
+        """The same rule as :attr:`Invitation.link_state`, in SQL."""
         return self.filter(
             revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
             engagement__archived_at__isnull=True,
+            engagement__client__archived_at__isnull=True,
             person__archived_at__isnull=True,
         )
 
@@ -93,18 +96,21 @@ class Invitation(models.Model):
         return f"Invitation for {self.person} ({self.engagement})"
 
     @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
-    @property
-    def is_withdrawn(self) -> bool:
-        """Revoked, or its engagement archived, or its person removed from the client."""
-        return (
-            self.revoked_at is not None
-            or self.engagement.archived_at is not None
+    def link_state(self) -> LinkState:
+        """What the link answers; :meth:`InvitationQuerySet.usable` is the same rule in SQL."""
+        engagement = self.engagement
+        if self.revoked_at is not None:
+            return LinkState.REVOKED
+        if (
+            engagement.archived_at is not None
+            or engagement.client.archived_at is not None
             or self.person.archived_at is not None
-        )
+        ):
+            return LinkState.WITHDRAWN
+        if self.expires_at <= timezone.now():
+            return LinkState.EXPIRED
+        return LinkState.USABLE
 
     @property
     def is_usable(self) -> bool:
-        return not self.is_withdrawn and not self.is_expired
+        return self.link_state == LinkState.USABLE

@@ -6,7 +6,6 @@ from assessments.views import advisor, respondent
 
 urlpatterns = [
     path("engagements/<int:pk>/invite/", advisor.invite, name="invitation_send"),
-    path("engagements/<int:pk>/invite/sent/", advisor.invite_sent, name="invitation_sent"),
     path(
         "engagements/<int:pk>/invitations/<int:invitation_pk>/revoke/",
         advisor.revoke,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from advisory.fields import IdMultipleChoiceField
 from advisory.models import Engagement, Person
 from reports.models import MemoVersion
 
@@ -22,16 +23,19 @@ class CommentaryForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
+    people = IdMultipleChoiceField(
         label="Send to",
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one board member."},
+        error_messages={
+            "required": "Choose at least one board member.",
+            "invalid_choice": "Choose only board members listed here.",
+        },
     )
 
     def __init__(self, *args: object, engagement: Engagement, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = Person.objects.filter(
-            client=engagement.client, role=Person.Role.BOARD, archived_at__isnull=True
-        ).order_by("name")
+        self.fields["people"].queryset = (
+            Person.objects.filter(client=engagement.client).board().order_by("name")
+        )
         self.fields["people"].label_from_instance = lambda p: f"{p.name} ({p.email})"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from advisory.links import LinkState
 from advisory.models import Engagement, Person
 
 
@@ -86,6 +87,18 @@ class MemoVersion(models.Model):
         return self.approved_at is not None
 
 
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def usable(self) -> DeliveryQuerySet:
+        """The same rule as :attr:`Delivery.link_state`, in SQL."""
+        return self.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            person__archived_at__isnull=True,
+            memo_version__engagement__archived_at__isnull=True,
+            memo_version__engagement__client__archived_at__isnull=True,
+        )
+
+
 class Delivery(models.Model):
     """A memo sent to one board member, with a personal download link (token stored hashed)."""
 
@@ -103,6 +116,8 @@ class Delivery(models.Model):
     download_count = models.PositiveIntegerField(default=0)
     last_downloaded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = DeliveryQuerySet.as_manager()
+
     FIRM_PATH = "memo_version__engagement__firm"
 
     class Meta:
@@ -112,5 +127,21 @@ class Delivery(models.Model):
         return f"{self.memo_version} to {self.person}"
 
     @property
+    def link_state(self) -> LinkState:
+        """What the link answers; :meth:`DeliveryQuerySet.usable` is the same rule in SQL."""
+        engagement = self.memo_version.engagement
+        if self.revoked_at is not None:
+            return LinkState.REVOKED
+        if (
+            self.person.archived_at is not None
+            or engagement.archived_at is not None
+            or engagement.client.archived_at is not None
+        ):
+            return LinkState.WITHDRAWN
+        if self.expires_at <= timezone.now():
+            return LinkState.EXPIRED
+        return LinkState.USABLE
+
+    @property
     def is_usable(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        return self.link_state == LinkState.USABLE

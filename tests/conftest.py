@@ -1,18 +1,30 @@
 """The cast every test can use: an advisor, a colleague in the same firm, and an outsider
-from another firm, with a client, its CEO and board, and an engagement."""
+from another firm, with a client, its CEO and board, and an engagement; for the memo tests,
+a submitted assessment, a ready memo version and a board member's delivery, made without a
+worker."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from advisory.celery import app
 from advisory.models import Client, Engagement, Firm, Membership, Person, User
+from advisory.tokens import token_new
+from assessments.models import Answer, Assessment
+from assessments.questionnaire import QUESTIONNAIRE_VERSION, REQUIRED_CODES
+from reports.models import Delivery, MemoVersion
+from tests.assessments.factories import valid_answers
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -99,6 +111,78 @@ def board_members(client_org: Client) -> list[Person]:
 def engagement(firm: Firm, client_org: Client, advisor: User, ceo: Person) -> Engagement:
     return Engagement.objects.create(
         firm=firm, client=client_org, lead_advisor=advisor, title="AI leadership review 2026"
+    )
+
+
+# --- Memos. ---
+
+PDF = b"%PDF-1.7\n% a memo for the view tests\n%%EOF\n"
+
+
+def submit_answers(engagement: Engagement, answers: dict[str, Any]) -> Assessment:
+    assessment = Assessment.objects.create(
+        engagement=engagement,
+        questionnaire_version=QUESTIONNAIRE_VERSION,
+        answered_count=len(REQUIRED_CODES),
+        required_count=len(REQUIRED_CODES),
+        submitted_at=timezone.now(),
+    )
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, code=code, value=value, raw=value)
+        for code, value in answers.items()
+    )
+    Engagement.objects.filter(pk=engagement.pk).update(state=Engagement.State.SUBMITTED)
+    engagement.state = Engagement.State.SUBMITTED
+    return assessment
+
+
+@pytest.fixture
+def submitted(engagement: Engagement) -> Assessment:
+    return submit_answers(engagement, valid_answers())
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def version(submitted, advisor, media_root) -> MemoVersion:
+    engagement = submitted.engagement
+    name = default_storage.save(f"memos/{engagement.pk}/v1-abc.pdf", ContentFile(PDF))
+    Engagement.objects.filter(pk=engagement.pk).update(state=Engagement.State.MEMO_READY)
+    return MemoVersion.objects.create(
+        engagement=engagement,
+        number=1,
+        state=MemoVersion.State.READY,
+        methodology_version="cto-caio-2026.1",
+        questionnaire_version=1,
+        template_version="memo-2026.1",
+        answers=valid_answers(),
+        answers_sha256="ab" * 32,
+        commentary="<script>alert(1)</script>",
+        pdf=name,
+        page_count=5,
+        requested_by=advisor,
+    )
+
+
+@pytest.fixture
+def delivery(version, board_members, advisor) -> tuple[Delivery, str]:
+    version.approved_at = timezone.now()
+    version.approved_by = advisor
+    version.save()
+    token, hashed = token_new()
+    return (
+        Delivery.objects.create(
+            memo_version=version,
+            person=board_members[0],
+            token_hash=hashed,
+            sent_by=advisor,
+            expires_at=timezone.now() + timedelta(days=14),
+        ),
+        token,
     )
 
 

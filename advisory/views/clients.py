@@ -52,7 +52,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     role_rank = Case(
         When(role=Person.Role.CEO, then=0), When(role=Person.Role.BOARD, then=1), default=2
     )
-    people = client.people.filter(archived_at__isnull=True).order_by(role_rank, "name")
+    people = client.people.active().order_by(role_rank, "name")
     engagements = client.engagements.select_related("lead_advisor").order_by("-created_at")
     return render(
         request,

@@ -25,12 +25,16 @@ from assessments.services import (
 )
 from assessments.views.common import answer_sections, answers_by_code
 
-_SESSION_LINK = "invitation_link_{pk}"
 
-
+@never_cache
 @require_POST
 @login_required
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issues the link and shows it in this response, the only time it is ever shown.
+
+    Only its hash is stored, and the link itself is kept nowhere (not in the session, not in
+    the cache): the page that answers the POST is the one chance to copy it.
+    """
     engagement = get_for_firm(request.user, Engagement.objects.select_related("client"), pk=pk)
     form = InviteForm(request.POST, engagement=engagement)
     if not form.is_valid():
@@ -42,19 +46,6 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except InvitationError as error:
         messages.error(request, str(error))
-        return redirect(engagement)
-    # Only the hash is stored: the session carries the link to the one page that shows it.
-    request.session[_SESSION_LINK.format(pk=engagement.pk)] = link
-    return redirect("invitation_sent", engagement.pk)
-
-
-@never_cache
-@login_required
-def invite_sent(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_for_firm(request.user, Engagement.objects.select_related("client"), pk=pk)
-    link = request.session.pop(_SESSION_LINK.format(pk=engagement.pk), None)
-    if link is None:
-        messages.info(request, "The link is shown only once. Issue a new link if you need one.")
         return redirect(engagement)
     invitation = engagement.invitations.select_related("person").first()
     return render(

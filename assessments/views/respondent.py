@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from advisory.links import LinkState
 from advisory.tokens import token_hash
 from advisory.views.errors import rate_limited
 from assessments.forms import SectionForm, code_for, posted_answers
@@ -72,9 +73,14 @@ def respondent_view(view: RespondentView) -> RespondentView:
             return render(
                 request, "assessments/link_invalid.html", {"reason": "unknown"}, status=404
             )
-        if not invitation.is_usable:
-            reason = "revoked" if invitation.is_withdrawn else "expired"
-            return render(request, "assessments/link_invalid.html", {"reason": reason}, status=410)
+        state = invitation.link_state
+        if state != LinkState.USABLE:
+            return render(
+                request,
+                "assessments/link_invalid.html",
+                {"reason": state, "firm": invitation.engagement.firm},
+                status=410,
+            )
         assessment = assessment_for(invitation.engagement)
         return view(request, token=token, invitation=invitation, assessment=assessment, **kwargs)
 

@@ -2,8 +2,9 @@
 
 Each board member gets one Delivery: the PDF attached to an email and a personal link whose
 token is stored only as a SHA-256 hash. Links expire after DOWNLOAD_TTL_DAYS and can be
-revoked; a link also stops working when its board member is removed from the client or the
-engagement is archived. Each download is counted and written to the audit trail.
+revoked; a link is also withdrawn when its board member is removed from the client or the
+engagement or client is archived (``Delivery.link_state``, the one rule). Each download is
+counted and written to the audit trail.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advisory.emails import email_from_templates
+from advisory.links import LinkState
 from advisory.models import Person, User
 from advisory.services import audit_record
 from advisory.tokens import token_hash, token_new
@@ -112,11 +114,7 @@ def memo_send(*, version: MemoVersion, people: Iterable[Person], actor: User) ->
             raise MemoError("Memos go only to board members of this client.")
     now = timezone.now()
     # The version row is locked, so a second send waits and then sees the first one's links.
-    holding = set(
-        version.deliveries.filter(revoked_at__isnull=True, expires_at__gt=now).values_list(
-            "person_id", flat=True
-        )
-    )
+    holding = set(version.deliveries.usable().values_list("person_id", flat=True))
     skipped = [person for person in people if person.pk in holding]
     people = [person for person in people if person.pk not in holding]
     if not people:
@@ -175,33 +173,30 @@ def delivery_revoke(*, delivery: Delivery, actor: User) -> None:
 
 @dataclass(frozen=True)
 class DownloadOutcome:
-    """What a link token leads to: a usable delivery, or why not ("unknown", "revoked",
-    "expired"). A link whose board member was removed from the client, or whose engagement
-    was archived, counts as revoked: the firm withdrew it."""
+    """What a link token leads to: a delivery and its link state, or no delivery at all for
+    a token nobody was given."""
 
     delivery: Delivery | None
-    problem: str = ""
+    state: str = LinkState.USABLE
+
+    @property
+    def usable(self) -> bool:
+        return self.delivery is not None and self.state == LinkState.USABLE
 
 
 def delivery_resolve(token: str) -> DownloadOutcome:
     if not token or len(token) > 200:
-        return DownloadOutcome(None, "unknown")
+        return DownloadOutcome(None)
     delivery = (
-        Delivery.objects.select_related("person", "memo_version__engagement__firm")
+        Delivery.objects.select_related(
+            "person", "memo_version__engagement__firm", "memo_version__engagement__client"
+        )
         .filter(token_hash=token_hash(token))
         .first()
     )
     if delivery is None:
-        return DownloadOutcome(None, "unknown")
-    if (
-        delivery.revoked_at is not None
-        or delivery.person.archived_at is not None
-        or delivery.memo_version.engagement.archived_at is not None
-    ):
-        return DownloadOutcome(delivery, "revoked")
-    if delivery.expires_at <= timezone.now():
-        return DownloadOutcome(delivery, "expired")
-    return DownloadOutcome(delivery)
+        return DownloadOutcome(None)
+    return DownloadOutcome(delivery, delivery.link_state)
 
 
 @transaction.atomic

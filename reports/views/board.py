@@ -11,8 +11,6 @@ from django_ratelimit.core import is_ratelimited
 from advisory.views.errors import rate_limited
 from reports.services.delivery import delivery_record_download, delivery_resolve, memo_filename
 
-_STATUS = {"unknown": 404, "revoked": 410, "expired": 410}
-
 
 @require_GET
 def memo_download(request: HttpRequest, token: str) -> HttpResponse:
@@ -25,13 +23,15 @@ def memo_download(request: HttpRequest, token: str) -> HttpResponse:
     ):
         return rate_limited(request)
     outcome = delivery_resolve(token)
-    if outcome.problem:
-        firm = outcome.delivery.memo_version.engagement.firm if outcome.delivery else None
+    if outcome.delivery is None:
+        return render(request, "reports/link_invalid.html", {"reason": "unknown"}, status=404)
+    if not outcome.usable:
+        firm = outcome.delivery.memo_version.engagement.firm
         return render(
             request,
             "reports/link_invalid.html",
-            {"reason": outcome.problem, "firm": firm},
-            status=_STATUS[outcome.problem],
+            {"reason": outcome.state, "firm": firm},
+            status=410,
         )
     delivery = outcome.delivery
     version = delivery.memo_version

@@ -7,7 +7,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisory.models import Client
+from advisory.models import Client, User
+from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,60 @@ def test_forged_post_without_csrf_says_what_to_do(advisor):
     assert response.status_code == 403
     assert "nothing was saved" in response.content.decode()
     assert not Client.objects.filter(name="Forged").exists()
+
+
+def test_an_account_without_a_firm_gets_404_pages_not_errors(db):
+    loner = User.objects.create_user(email="ops@example.com", password="x-long-password-1")
+    http = signed_in(loner)
+    for url in ("/", "/clients/", "/accounts/password-reset/"):
+        assert http.get(url).status_code in (200, 404), url
+
+
+def test_odd_digits_in_the_client_parameter_are_ignored(advisor_http):
+    assert advisor_http.get(reverse("engagement_create"), {"client": "²"}).status_code == 200
+
+
+def test_client_search_with_a_nul_character(advisor_http, client_org):
+    response = advisor_http.get(reverse("client_list"), {"q": "Acme\x00"})
+    assert response.status_code == 200
+    assert client_org.name in response.content.decode()
+
+
+# Ids beyond what any integer column holds: SQLite raised OverflowError for these.
+HUGE_IDS = ["99999999999999999999", "9223372036854775808", "-1", "0", "1e3", "١٢"]
+
+
+@pytest.mark.parametrize("huge", HUGE_IDS)
+def test_an_out_of_range_board_member_id_is_a_form_error(advisor_http, delivery, huge):
+    link, _ = delivery
+    response = advisor_http.post(
+        reverse("memo_send", args=[link.memo_version_id]), {"people": huge}
+    )
+    assert response.status_code == 200
+    assert "Choose only board members listed here." in response.content.decode()
+
+
+@pytest.mark.parametrize("huge", HUGE_IDS)
+def test_an_out_of_range_ceo_id_is_refused_with_a_message(advisor_http, engagement, ceo, huge):
+    response = advisor_http.post(
+        reverse("invitation_send", args=[engagement.pk]), {"person": huge}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Choose the client&#x27;s CEO to invite." in response.content.decode()
+
+
+@pytest.mark.parametrize("huge", HUGE_IDS)
+def test_out_of_range_client_and_advisor_ids_are_form_errors(advisor_http, client_org, huge):
+    response = advisor_http.post(
+        reverse("engagement_create"),
+        {"client": huge, "title": "Review", "lead_advisor": huge, "board_meeting_date": ""},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "client" in errors and "lead_advisor" in errors
+    assert response.context["form"]["title"].value() == "Review"
+
+
+def test_an_out_of_range_id_in_a_url_is_a_404(advisor_http):
+    assert advisor_http.get("/engagements/99999999999999999999/").status_code == 404
+    assert advisor_http.get("/clients/99999999999999999999/").status_code == 404

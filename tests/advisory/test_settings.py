@@ -75,3 +75,40 @@ def test_bad_boolean_in_the_environment_stops_the_app(tmp_path):
     result = run_manage("check", DEBUG="sometimes", VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
+
+
+def test_links_default_to_the_port_make_run_serves():
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", PORT="18901"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("http://127.0.0.1:18901")
+
+
+def test_site_url_wins_over_the_port():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        PORT="18901",
+        SITE_URL="https://memos.example/",
+    )
+    assert result.stdout.strip().endswith("https://memos.example")
+
+
+@pytest.mark.django_db
+def test_migrate_creates_the_table_the_database_cache_needs(settings):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rate_limit_probe",
+        }
+    }
+    migration = importlib.import_module("advisory.migrations.0002_cache_table")
+    migration.create_cache_table(None, SimpleNamespace(connection=connection))
+    assert "rate_limit_probe" in connection.introspection.table_names()

@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,17 +122,36 @@ def test_advisor_invites_from_the_engagement_and_sees_the_link_once(advisor_http
     response = advisor_http.post(
         reverse("invitation_send", args=[engagement.pk]), {"person": ceo.pk}
     )
-    assert response.status_code == 302
-    assert response.url == reverse("invitation_sent", args=[engagement.pk])
-
-    page = advisor_http.get(response.url)
-    link = page.context["link"]
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+    link = response.context["link"]
     assert invitation_resolve(token_of(link)).person == ceo
-    assert link in page.content.decode()
+    assert link in response.content.decode()
+    # Nothing else ever shows it again.
+    assert link not in advisor_http.get(engagement.get_absolute_url()).content.decode()
 
-    again = advisor_http.get(response.url)
-    assert again.status_code == 302
-    assert link not in advisor_http.get(again.url).content.decode()
+
+def test_the_raw_link_is_kept_nowhere_after_it_is_shown(advisor_http, engagement, ceo):
+    response = advisor_http.post(
+        reverse("invitation_send", args=[engagement.pk]), {"person": ceo.pk}
+    )
+    token = token_of(response.context["link"])
+    # Not in the advisor's session (signed, not encrypted), nor in any other session row.
+    assert token not in str(dict(advisor_http.session.items()))
+    for session in Session.objects.all():
+        assert token not in str(session.get_decoded())
+    # Only its hash is stored, and the audit trail does not name it.
+    assert not Invitation.objects.filter(token_hash=token).exists()
+    assert not AuditEvent.objects.filter(summary__contains=token).exists()
+    assert cache.get(token) is None
+
+
+def test_invitation_subject_is_plain_text(engagement, ceo, advisor, mailoutbox):
+    engagement.client.name = "Smith & Sons"
+    engagement.client.save()
+    invitation_send(engagement=engagement, person=ceo, actor=advisor)
+    assert "Smith & Sons" in mailoutbox[-1].subject
+    assert "&amp;" not in mailoutbox[-1].subject
 
 
 def test_engagement_page_shows_the_invitation_state(advisor_http, engagement, ceo, advisor, client):
@@ -173,7 +194,6 @@ def test_invite_needs_post(advisor_http, engagement, ceo):
 def _advisor_urls(engagement, invitation) -> list[tuple[str, str]]:
     return [
         ("post", reverse("invitation_send", args=[engagement.pk])),
-        ("get", reverse("invitation_sent", args=[engagement.pk])),
         ("post", reverse("invitation_revoke", args=[engagement.pk, invitation.pk])),
         ("get", reverse("assessment_results", args=[engagement.pk])),
     ]

@@ -347,10 +347,10 @@ def sent_link(renderer, request_memo, advisor, board_members) -> tuple[Delivery,
 
 def test_link_of_a_removed_board_member_counts_as_withdrawn(sent_link) -> None:
     delivery, token = sent_link
-    assert delivery_resolve(token).problem == ""
+    assert delivery_resolve(token).state == "usable"
     delivery.person.archived_at = timezone.now()
     delivery.person.save()
-    assert delivery_resolve(token).problem == "revoked"
+    assert delivery_resolve(token).state == "withdrawn"
 
 
 def test_link_to_an_archived_engagement_counts_as_withdrawn(sent_link) -> None:
@@ -358,4 +358,4 @@ def test_link_to_an_archived_engagement_counts_as_withdrawn(sent_link) -> None:
     Engagement.objects.filter(pk=delivery.memo_version.engagement_id).update(
         archived_at=timezone.now()
     )
-    assert delivery_resolve(token).problem == "revoked"
+    assert delivery_resolve(token).state == "withdrawn"

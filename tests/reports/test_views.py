@@ -11,56 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advisory.models import AuditEvent, Engagement
-from advisory.tokens import token_new
 from reports.models import Delivery, MemoVersion
-from tests.assessments.factories import valid_answers
-from tests.conftest import signed_in
+from tests.conftest import PDF, signed_in
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n% a memo for the view tests\n%%EOF\n"
-
-
-@pytest.fixture
-def version(submitted, advisor, media_root) -> MemoVersion:
-    engagement = submitted.engagement
-    name = f"memos/{engagement.pk}/v1-abc.pdf"
-    path = Path(media_root) / name
-    path.parent.mkdir(parents=True)
-    path.write_bytes(PDF)
-    Engagement.objects.filter(pk=engagement.pk).update(state=Engagement.State.MEMO_READY)
-    return MemoVersion.objects.create(
-        engagement=engagement,
-        number=1,
-        state=MemoVersion.State.READY,
-        methodology_version="cto-caio-2026.1",
-        questionnaire_version=1,
-        template_version="memo-2026.1",
-        answers=valid_answers(),
-        answers_sha256="ab" * 32,
-        commentary="<script>alert(1)</script>",
-        pdf=name,
-        page_count=5,
-        requested_by=advisor,
-    )
-
-
-@pytest.fixture
-def delivery(version, board_members, advisor) -> tuple[Delivery, str]:
-    version.approved_at = timezone.now()
-    version.approved_by = advisor
-    version.save()
-    token, hashed = token_new()
-    return (
-        Delivery.objects.create(
-            memo_version=version,
-            person=board_members[0],
-            token_hash=hashed,
-            sent_by=advisor,
-            expires_at=timezone.now() + timedelta(days=14),
-        ),
-        token,
-    )
 
 
 def memo_urls(version: MemoVersion, delivery: Delivery) -> list[tuple[str, str]]:

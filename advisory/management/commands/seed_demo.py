@@ -192,5 +192,5 @@ class Command(BaseCommand):
             return
         version = memo_approve(version=version, actor=advisor)
         if demo.state == "sent":
-            board = engagement.client.people.filter(role=Person.Role.BOARD)
+            board = engagement.client.people.board()
             memo_send(version=version, people=board, actor=advisor)

@@ -1,0 +1,17 @@
+"""The states a personal link (a CEO's questionnaire link, a director's download link) can be
+in. Each link model decides its state in one property and mirrors the same rule in its
+QuerySet's ``usable()``, so what a page offers and what the link answers never disagree."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LinkState(models.TextChoices):
+    USABLE = "usable", "Valid"
+    EXPIRED = "expired", "Expired"
+    # The advisor switched this one link off.
+    REVOKED = "revoked", "Revoked"
+    # The firm withdrew it with something larger: the engagement or the client was archived,
+    # or the person was removed from the client.
+    WITHDRAWN = "withdrawn", "Withdrawn"
