@@ -13,7 +13,7 @@ COPY pyproject.toml ./
 COPY advisory/__init__.py advisory/__init__.py
 COPY assessments/__init__.py assessments/__init__.py
 COPY reports/__init__.py reports/__init__.py
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir '.[s3]'
 COPY . .
 RUN pip install --no-cache-dir --no-deps . \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \

@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 
-.PHONY: setup system-deps browser-deps run test lint format bench clean
+.PHONY: setup system-deps browser-deps run test test-fast lint format bench clean
 
 setup: system-deps $(STAMP)
 
@@ -32,16 +32,21 @@ run: setup
 	@$(MANAGE) seed_demo
 	@PORT=$(PORT) ./bin/serve
 
-test: setup browser-deps
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	@vars=$$($(PY) tests/services.py) || exit 1; \
+# The whole suite on the real services (when reachable), browser tests included.
+test: setup browser-deps lint
+	@vars=$$($(PY) bin/test-services) || exit 1; \
 	 echo "test services: $$vars"; \
-	 env $$vars $(VENV)/bin/pytest $(PYTEST_ARGS)
+	 env $$vars ./bin/run-tests $(PYTEST_ARGS)
+
+# The edit loop: no browser, no PostgreSQL, Redis or worker; SQLite and in-process only.
+test-fast: setup
+	env DATABASE_URL= CELERY_BROKER_URL=filesystem:// CACHE_URL= \
+	  $(VENV)/bin/pytest -n auto -m "not browser and not services and not disruptive" $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff check --fix .
@@ -49,7 +54,7 @@ format:
 
 bench: setup browser-deps
 	@./bin/system-deps wrk redis-server
-	@vars=$$($(PY) tests/services.py) || exit 1; env $$vars $(PY) bench/run_all.py
+	@vars=$$($(PY) bin/test-services) || exit 1; env $$vars $(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) var

@@ -29,12 +29,6 @@ def get_for_firm(user: User, queryset: QuerySet[M], **lookup: object) -> M:
     return get_object_or_404(queryset, **{field: firm}, **lookup)
 
 
-def scoped(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
-    firm = firm_for(user)
-    field = "firm" if _has_field(queryset.model, "firm") else _firm_path(queryset.model)
-    return queryset.filter(**{field: firm})
-
-
 def _has_field(model: type[Model], name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 

@@ -95,7 +95,7 @@ class RedactTokens(logging.Filter):
 class RedactingGunicornLogger(GunicornLogger):
     """For gunicorn's access log (``logger_class`` in ``gunicorn.conf.py``)."""
 
-    def atoms(self, resp, req, environ, request_time):  # noqa: ANN001, ANN201 - gunicorn's API
+    def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         # The path shows up in several atoms (request line, path, raw URI, referer).
         return {key: redact(v) if isinstance(v, str) else v for key, v in atoms.items()}

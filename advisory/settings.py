@@ -161,6 +161,27 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Memo PDFs and firm logos are read and written only through Django's storage API, so on
+# several hosts they can live in S3-compatible object storage instead of MEDIA_ROOT: set
+# S3_BUCKET (and install the `s3` extra, django-storages). See docs/operations.md.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX"),
+            # Files are private: only the app's views (which check access) serve them.
+            "default_acl": "private",
+            "querystring_auth": True,
+            # A version's file name is fixed; writing it again replaces it.
+            "file_overwrite": True,
+        },
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -225,8 +246,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 120
-CELERY_TASK_TIME_LIMIT = 180
+# A render that takes longer than the soft limit is failed with a plain reason; the hard
+# limit kills a render that ignores it. Both are set on the render task itself.
+MEMO_RENDER_SOFT_TIME_LIMIT = env_int("MEMO_RENDER_SOFT_TIME_LIMIT", 120, minimum=5)
+MEMO_RENDER_TIME_LIMIT = env_int(
+    "MEMO_RENDER_TIME_LIMIT", MEMO_RENDER_SOFT_TIME_LIMIT + 60, minimum=MEMO_RENDER_SOFT_TIME_LIMIT
+)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_MAX_MEMORY_KB", 400_000, minimum=50_000)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

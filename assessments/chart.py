@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from assessments.methodology import DimensionScore
+from assessments.methodology.result import DimensionScore
 from assessments.questionnaire import DIMENSIONS_BY_KEY, SCALE_MAX, SCALE_MIN
 
 DEFAULT_ACCENT = "#1f4e79"

@@ -1,8 +1,10 @@
 """The sentences that explain a result, written once for the results page and the memo.
 
 Each signal and flag gets one plain sentence that puts the client's answer next to the mark the
-methodology compares it with, whether or not it fired. The marks come from
-:data:`assessments.methodology.THRESHOLDS`; no number is restated here.
+methodology compares it with, whether or not it fired. Whether it fired, and what the method
+counted on the way (the CTO capacity it used, the functions and dimensions that counted), is
+read from the :class:`Result`; the marks come from the thresholds of the result's own version.
+Nothing here decides a rule again or restates a number.
 """
 
 from __future__ import annotations
@@ -11,14 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.methodology import (
-    FLAGS,
-    ONE_SEAT_SIGNALS,
-    THRESHOLDS,
-    TWO_SEAT_SIGNALS,
-    Result,
-    dimension_scores,
-)
+from assessments.methodology import Result, method_for
 from assessments.questionnaire import (
     DIMENSIONS_BY_KEY,
     QUESTIONS,
@@ -27,8 +22,6 @@ from assessments.questionnaire import (
     format_usd,
     format_usd_exact,
 )
-
-T = THRESHOLDS
 
 RECOMMENDATION_LABELS: dict[str, str] = {
     "full_time_caio": "A full-time Chief AI Officer",
@@ -121,11 +114,6 @@ def _labels(code: str, values: list[str] | tuple[str, ...]) -> list[str]:
     return [choice_label(code, v).lower() for v in values]
 
 
-def _cross_functional_hits(a: Any) -> list[str]:
-    chosen = set(a["profile.ai_functions"])
-    return [area for area in T.cross_functional_areas if area in chosen]
-
-
 def _regulation_words(a: Any) -> str:
     return choice_label("profile.regulatory_exposure", a["profile.regulatory_exposure"]).lower()
 
@@ -133,21 +121,21 @@ def _regulation_words(a: Any) -> str:
 # --- Two-seat signals. -----------------------------------------------------------------------
 
 
-def _ai_spend(a: Any) -> str:
+def _ai_spend(a: Any, r: Result, t: Any) -> str:
     spend = a["profile.ai_spend_usd"]
-    mark = T.ai_spend_usd_above
+    mark = t.ai_spend_usd_above
     shown = _usd_against(spend, mark)
-    if spend > mark:
+    if r.two_seat_signals["ai_spend"]:
         return f"AI spend of {shown} a year is above the {format_usd(mark)} mark."
     if spend == mark:
         return f"AI spend of {shown} a year is exactly the {format_usd(mark)} mark, not above it."
     return f"AI spend of {shown} a year is below the {format_usd(mark)} mark."
 
 
-def _ai_headcount(a: Any) -> str:
+def _ai_headcount(a: Any, r: Result, t: Any) -> str:
     n = a["profile.ai_headcount"]
-    mark = T.ai_headcount_above
-    if n > mark:
+    mark = t.ai_headcount_above
+    if r.two_seat_signals["ai_headcount"]:
         return f"{_people(n)} work on AI, more than the mark of {format_count(mark)}."
     if n == mark:
         return f"{_people(n)} work on AI, exactly the mark of {format_count(mark)}, not more."
@@ -155,7 +143,7 @@ def _ai_headcount(a: Any) -> str:
     return f"{_people(n)} {verb} on AI, fewer than the mark of {format_count(mark)}."
 
 
-def _regulation(a: Any) -> str:
+def _regulation(a: Any, r: Result, t: Any) -> str:
     level = _regulation_words(a)
     significant = a["profile.regulatory_exposure"] == "significant"
     needs_exec = a["profile.compliance_needs_executive"] is True
@@ -177,12 +165,12 @@ def _regulation(a: Any) -> str:
     )
 
 
-def _cto_stretched(a: Any) -> str:
+def _cto_stretched(a: Any, r: Result, t: Any) -> str:
     scope = set(a["leadership.cto_scope"])
-    capacity = a["leadership.cto_capacity"]
-    mark = T.stretched_cto_capacity_at_least
-    areas = _join(_labels("leadership.cto_scope", T.stretched_cto_scope))
-    missing = [area for area in T.stretched_cto_scope if area not in scope]
+    capacity = r.facts.cto_capacity_used
+    mark = t.stretched_cto_capacity_at_least
+    areas = _join(_labels("leadership.cto_scope", t.stretched_cto_scope))
+    missing = [area for area in t.stretched_cto_scope if area not in scope]
     if missing:
         scope_part = (
             f"does not run {_join(_labels('leadership.cto_scope', missing))} "
@@ -195,7 +183,7 @@ def _cto_stretched(a: Any) -> str:
     return f"The CTO {scope_part}, and {capacity_part}."
 
 
-def _ai_in_core_product(a: Any) -> str:
+def _ai_in_core_product(a: Any, r: Result, t: Any) -> str:
     role = a["profile.ai_role"]
     if role == "core":
         return "AI sits at the core of the product."
@@ -204,18 +192,18 @@ def _ai_in_core_product(a: Any) -> str:
     return "AI serves internal tools only; it is not part of the product."
 
 
-def _cross_functional(a: Any) -> str:
-    hits = _cross_functional_hits(a)
-    mark = T.cross_functional_at_least
-    total = len(T.cross_functional_areas)
-    key_functions = _join(_labels("profile.ai_functions", T.cross_functional_areas))
+def _cross_functional(a: Any, r: Result, t: Any) -> str:
+    hits = r.facts.cross_functional_hits
+    mark = t.cross_functional_at_least
+    total = len(t.cross_functional_areas)
+    key_functions = _join(_labels("profile.ai_functions", t.cross_functional_areas))
     if not hits:
         return (
             f"AI does not have to land in any of the {total} key functions ({key_functions}) "
             f"within a year; it takes {mark} to make it a cross-functional job."
         )
     named = _join(_labels("profile.ai_functions", hits))
-    if len(hits) >= mark:
+    if r.two_seat_signals["cross_functional"]:
         return (
             f"AI must land in {len(hits)} of the {total} key functions within a year "
             f"({named}), reaching the mark of {mark}."
@@ -226,11 +214,10 @@ def _cross_functional(a: Any) -> str:
     )
 
 
-def _mandate_shift(a: Any) -> str:
-    dims = dimension_scores(a)
-    gap = T.mandate_shift_gap_at_least
-    mark = T.mandate_shift_dimensions_at_least
-    shifted = [DIMENSIONS_BY_KEY[d.key].name.lower() for d in dims if d.gap >= gap]
+def _mandate_shift(a: Any, r: Result, t: Any) -> str:
+    gap = t.mandate_shift_gap_at_least
+    mark = t.mandate_shift_dimensions_at_least
+    shifted = [DIMENSIONS_BY_KEY[key].name.lower() for key in r.facts.shifted_dimensions]
     count = len(shifted)
     lead = (
         f"{count} of the 7 dimensions must move {gap} or more points towards AI leadership "
@@ -242,7 +229,7 @@ def _mandate_shift(a: Any) -> str:
             f"within 24 months; the mark is {mark}."
         )
     which = f" ({_join(shifted)})"
-    if count >= mark:
+    if r.two_seat_signals["mandate_shift"]:
         return f"{lead}{which}, reaching the mark of {mark}."
     return f"{lead}{which}, short of the mark of {mark}."
 
@@ -250,35 +237,34 @@ def _mandate_shift(a: Any) -> str:
 # --- One-seat signals. -----------------------------------------------------------------------
 
 
-def _few_use_cases(a: Any) -> str:
+def _few_use_cases(a: Any, r: Result, t: Any) -> str:
     n = a["profile.ai_use_cases"]
-    mark = T.few_use_cases_at_most
+    mark = t.few_use_cases_at_most
     cases = f"{format_count(n)} AI use {'case is' if n == 1 else 'cases are'} live or funded"
-    if n <= mark:
+    if r.one_seat_signals["few_use_cases"]:
         return f"{cases}, within the {mark} that one leader can carry alongside the platform."
     return f"{cases}, more than the {mark} that one leader can carry alongside the platform."
 
 
-def _under_500_employees(a: Any) -> str:
+def _under_500_employees(a: Any, r: Result, t: Any) -> str:
     n = a["profile.employees"]
-    mark = T.small_company_employees_under
-    if n < mark:
+    mark = t.small_company_employees_under
+    if r.one_seat_signals["under_500_employees"]:
         return f"With {format_count(n)} employees, the company is below the {mark:,} mark."
     return f"With {format_count(n)} employees, the company is at or above the {mark:,} mark."
 
 
-def _internal_only(a: Any) -> str:
+def _internal_only(a: Any, r: Result, t: Any) -> str:
     role = a["profile.ai_role"]
-    if role == "internal":
+    if r.one_seat_signals["internal_only"]:
         return "AI serves internal tools only and is not part of what the company sells."
     where = "at the core of" if role == "core" else "one feature of"
     return f"AI is not only for internal use: it is {where} the product."
 
 
-def _minimal_regulation(a: Any) -> str:
+def _minimal_regulation(a: Any, r: Result, t: Any) -> str:
     level = _regulation_words(a)
-    needs_exec = a["profile.compliance_needs_executive"] is True
-    if level == "minimal" and not needs_exec:
+    if r.one_seat_signals["minimal_regulation"]:
         return "Exposure to AI-specific law is minimal; compliance needs no executive of its own."
     if level == "minimal":
         return (
@@ -288,11 +274,11 @@ def _minimal_regulation(a: Any) -> str:
     return f"Exposure to AI-specific law is {level}, not minimal."
 
 
-def _single_product_small_team(a: Any) -> str:
+def _single_product_small_team(a: Any, r: Result, t: Any) -> str:
     products = a["profile.products"]
     engineers = a["profile.engineering_headcount"]
-    team_mark = T.small_engineering_team_under
-    product_mark = T.single_product_at_most
+    team_mark = t.small_engineering_team_under
+    product_mark = t.single_product_at_most
     product_words = f"{format_count(products)} product{'' if products == 1 else 's'}"
     team_words = f"an engineering team of {format_count(engineers)}"
     misses = []
@@ -302,10 +288,9 @@ def _single_product_small_team(a: Any) -> str:
         misses.append(f"{team_words} (the mark is under {team_mark})")
     if a["profile.ai_role"] == "core":
         misses.append("AI at the core of the product")
-    hits = _cross_functional_hits(a)
-    if len(hits) >= T.cross_functional_at_least:
+    if r.two_seat_signals["cross_functional"]:
         misses.append("AI spreading across the business")
-    if not misses:
+    if r.one_seat_signals["single_product_small_team"]:
         return (
             f"With {product_words}, {team_words} (under {team_mark}) and AI neither core to the "
             "product nor spread across the business, one leader can hold both sides."
@@ -316,20 +301,20 @@ def _single_product_small_team(a: Any) -> str:
 # --- Flags. ----------------------------------------------------------------------------------
 
 
-def _no_outcome_owner(a: Any) -> str:
+def _no_outcome_owner(a: Any, r: Result, t: Any) -> str:
     owner = a["accountability.outcomes_owner"]
-    if owner == "nobody":
+    if "no_outcome_owner" in r.flags:
         return "Nobody is answerable for the business results AI should bring."
     who = choice_label("accountability.outcomes_owner", owner)
     return f"{_sentence_start(who)} is answerable for the business results AI should bring."
 
 
-def _overloaded_seat(a: Any) -> str:
+def _overloaded_seat(a: Any, r: Result, t: Any) -> str:
     owner = a["accountability.outcomes_owner"]
     resolver = a["accountability.conflict_resolver"]
-    capacity = a["leadership.cto_capacity"]
-    mark = T.overloaded_capacity_at_least
-    if owner == "cto" and resolver == "cto" and capacity >= mark:
+    capacity = r.facts.cto_capacity_used
+    mark = t.overloaded_capacity_at_least
+    if "overloaded_seat" in r.flags:
         return (
             "The CTO both answers for AI results and settles AI-versus-platform conflicts, "
             f"with a load of {capacity} out of 5 (the mark is {mark})."
@@ -342,9 +327,9 @@ def _overloaded_seat(a: Any) -> str:
     return "AI results and AI-versus-platform conflicts do not both rest with the CTO."
 
 
-def _unresolved_conflicts(a: Any) -> str:
+def _unresolved_conflicts(a: Any, r: Result, t: Any) -> str:
     resolver = a["accountability.conflict_resolver"]
-    if resolver == "nobody":
+    if "unresolved_conflicts" in r.flags:
         return "Nobody settles conflicts between the AI plans and the platform plans."
     who = choice_label("accountability.conflict_resolver", resolver)
     return (
@@ -365,7 +350,9 @@ def _lower_article(text: str) -> str:
     return text
 
 
-_SIGNAL_SENTENCES: dict[str, Callable[[Any], str]] = {
+Sentence = Callable[[Any, Result, Any], str]
+
+_SIGNAL_SENTENCES: dict[str, Sentence] = {
     "ai_spend": _ai_spend,
     "ai_headcount": _ai_headcount,
     "regulation": _regulation,
@@ -380,36 +367,37 @@ _SIGNAL_SENTENCES: dict[str, Callable[[Any], str]] = {
     "single_product_small_team": _single_product_small_team,
 }
 
-_FLAG_SENTENCES: dict[str, Callable[[Any], str]] = {
+_FLAG_SENTENCES: dict[str, Sentence] = {
     "no_outcome_owner": _no_outcome_owner,
     "overloaded_seat": _overloaded_seat,
     "unresolved_conflicts": _unresolved_conflicts,
 }
 
 
-def signal_explanation(key: str, answers: Mapping[str, object]) -> str:
-    """One sentence: the client's answer for this signal against its mark."""
-    return _SIGNAL_SENTENCES[key](answers)
-
-
-def flag_explanation(flag: str, answers: Mapping[str, object]) -> str:
-    return _FLAG_SENTENCES[flag](answers)
-
-
-def explain(result: Result, answers: Mapping[str, object]) -> Explanation:
-    """Every signal and flag, fired or not, in methodology order, with its sentence."""
+def explain(
+    result: Result, answers: Mapping[str, object], *, thresholds: Any = None
+) -> Explanation:
+    """Every signal and flag, fired or not, in the order of the result's version, with its
+    sentence. ``answers`` are the CEO's; ``thresholds`` default to the version's own."""
+    method = method_for(result.methodology)
+    t = thresholds or method.thresholds
+    a: Any = answers
     return Explanation(
         two_seat=[
-            Reason(k, SIGNAL_TITLES[k], result.two_seat_signals[k], signal_explanation(k, answers))
-            for k in TWO_SEAT_SIGNALS
+            Reason(
+                k, SIGNAL_TITLES[k], result.two_seat_signals[k], _SIGNAL_SENTENCES[k](a, result, t)
+            )
+            for k in method.two_seat_signals
         ],
         one_seat=[
-            Reason(k, SIGNAL_TITLES[k], result.one_seat_signals[k], signal_explanation(k, answers))
-            for k in ONE_SEAT_SIGNALS
+            Reason(
+                k, SIGNAL_TITLES[k], result.one_seat_signals[k], _SIGNAL_SENTENCES[k](a, result, t)
+            )
+            for k in method.one_seat_signals
         ],
         flags=[
-            Reason(f, FLAG_TITLES[f], f in result.flags, flag_explanation(f, answers))
-            for f in FLAGS
+            Reason(f, FLAG_TITLES[f], f in result.flags, _FLAG_SENTENCES[f](a, result, t))
+            for f in method.flags
         ],
     )
 
@@ -500,16 +488,12 @@ _OVERLOADED_MEANING = (
 )
 
 
-def accountability_notes(answers: Mapping[str, object]) -> list[AccountabilityNote]:
-    """The two accountability answers, each with what it means for the board."""
+def accountability_notes(result: Result, answers: Mapping[str, object]) -> list[AccountabilityNote]:
+    """The CEO's two accountability answers, each with what it means for the board."""
     a: Any = answers
     owner = a["accountability.outcomes_owner"]
     resolver = a["accountability.conflict_resolver"]
-    overloaded = (
-        owner == "cto"
-        and resolver == "cto"
-        and a["leadership.cto_capacity"] >= T.overloaded_capacity_at_least
-    )
+    overloaded = "overloaded_seat" in result.flags
     notes = []
     for code, value, meaning in (
         ("accountability.outcomes_owner", owner, _OUTCOME_MEANINGS[owner]),

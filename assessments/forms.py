@@ -8,6 +8,7 @@ ones stored with each answer, which is why an invalid value and its message surv
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -225,7 +226,10 @@ class InviteForm(forms.Form):
         empty_label=None,
         help_text="The client's CEO receives a personal link by email.",
     )
+    # A fresh key each time the form is drawn: posting the same form twice issues one link.
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("request_key", secrets.token_urlsafe(16))
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.filter(client=engagement.client).ceos()

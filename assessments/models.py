@@ -84,6 +84,9 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     first_opened_at = models.DateTimeField(null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
+    # The one-time key of the form that asked for this link, so the same form posted twice
+    # (a double click, a reload of the page that showed the link) issues one link, not two.
+    request_key = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = InvitationQuerySet.as_manager()
 

@@ -1,8 +1,10 @@
-"""The CTO–CAIO mandate questionnaire, version 1, as data.
+"""The CTO–CAIO mandate questionnaire, version 1, as data: the words for every answer code.
 
-This module is the single source of truth for question codes, wording, input kinds, choices and
-limits. The browser form, the validator, the ``assess`` command, the results page and the memo
-appendix all read it; none of them restates a code, a label or a limit by hand.
+The codes, their kinds and what each allows are the methodology's
+(:mod:`assessments.methodology.answers`); this module gives each one its question, help text
+and choice labels, and orders them into steps. The browser form, the results page and the
+memo appendix read it; none of them restates a label by hand, and a question cannot allow
+what the methodology does not (checked as this module loads).
 """
 
 from __future__ import annotations
@@ -10,11 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-QUESTIONNAIRE_VERSION = 1
+from assessments.methodology.answers import (
+    CONCERNS_MAX_LENGTH,
+    DIMENSION_KEYS,
+    FIELDS,
+    OVERLAP_KEYS,
+    SCALE_MAX,
+    SCALE_MIN,
+    Field,
+    dimension_code,
+)
 
-# The input kinds a question can have. "scale" is a whole number from 1 to 5 whose ends carry
-# words; "multi" is a list of choices that may be empty.
-KINDS = frozenset({"integer", "number", "choice", "multi", "boolean", "scale", "text"})
+__all__ = ["CONCERNS_MAX_LENGTH", "DIMENSION_KEYS", "OVERLAP_KEYS", "dimension_code"]
+
+QUESTIONNAIRE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -25,26 +36,58 @@ class Choice:
 
 @dataclass(frozen=True)
 class Question:
-    code: str
+    field: Field
     label: str
     help: str
-    kind: str
-    required: bool = True
-    minimum: int | float | None = None
-    maximum: int | float | None = None
     choices: tuple[Choice, ...] = ()
-    max_length: int | None = None
-    # For the fourteen dimension questions: the key of the dimension, so the form can show the
-    # words at both ends of the scale.
-    dimension: str | None = None
     # Words for each point of a "scale" question, from 1 to 5.
     scale_labels: tuple[str, ...] = ()
-    # "usd" marks an amount of money, shown as "$6.2M" rather than a bare number.
-    unit: str | None = None
+
+    def __post_init__(self) -> None:
+        if tuple(c.value for c in self.choices) != self.field.choices:
+            raise ValueError(f"{self.code}: the choices must be exactly the methodology's")
+
+    @property
+    def code(self) -> str:
+        return self.field.code
+
+    @property
+    def kind(self) -> str:
+        return self.field.kind
+
+    @property
+    def required(self) -> bool:
+        return self.field.required
+
+    @property
+    def minimum(self) -> int | None:
+        return self.field.minimum
+
+    @property
+    def maximum(self) -> int | None:
+        return self.field.maximum
+
+    @property
+    def max_length(self) -> int | None:
+        return self.field.max_length
+
+    @property
+    def unit(self) -> str | None:
+        """ "usd" marks an amount of money, shown as "$6.2M" rather than a bare number."""
+        return self.field.unit
+
+    @property
+    def dimension(self) -> str | None:
+        """For the dimension questions: the dimension's key, so the form shows both poles."""
+        return self.field.dimension
 
     @property
     def choice_values(self) -> tuple[str, ...]:
-        return tuple(choice.value for choice in self.choices)
+        return self.field.choices
+
+
+def _ask(code: str, label: str, help: str, **words: object) -> Question:
+    return Question(field=FIELDS[code], label=label, help=help, **words)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -145,7 +188,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
 )
 
-DIMENSION_KEYS: tuple[str, ...] = tuple(d.key for d in DIMENSIONS)
+assert tuple(d.key for d in DIMENSIONS) == DIMENSION_KEYS
 DIMENSIONS_BY_KEY: dict[str, Dimension] = {d.key: d for d in DIMENSIONS}
 
 # --- The four overlap areas (methodology §4), in contract order. -----------------------------
@@ -174,12 +217,9 @@ OVERLAP_AREAS: tuple[OverlapArea, ...] = (
     ),
 )
 
-OVERLAP_KEYS: tuple[str, ...] = tuple(a.key for a in OVERLAP_AREAS)
+assert tuple(a.key for a in OVERLAP_AREAS) == OVERLAP_KEYS
 
 # --- Scale wording. ----------------------------------------------------------------------------
-
-SCALE_MIN = 1
-SCALE_MAX = 5
 
 # Where the company sits between the two mandates on one dimension.
 SCALE_LABELS: tuple[str, ...] = (
@@ -275,139 +315,111 @@ OVERLAP_CHOICES = (
     Choice("undefined", "Never decided"),
 )
 
-CONCERNS_MAX_LENGTH = 5_000
-
 # --- Questions, by section. --------------------------------------------------------------------
 
 _PROFILE = (
-    Question(
+    _ask(
         code="profile.employees",
         label="How many people does the company employ?",
         help="Everyone on the payroll, full-time equivalent. A close estimate is fine.",
-        kind="integer",
-        minimum=1,
     ),
-    Question(
+    _ask(
         code="profile.products",
         label="How many distinct products do you sell?",
         help="Count products a customer could buy on their own, not editions of one product.",
-        kind="integer",
-        minimum=0,
     ),
-    Question(
+    _ask(
         code="profile.engineering_headcount",
         label="How many people work in engineering?",
         help="Software, infrastructure and data engineers, including contractors you rely on.",
-        kind="integer",
-        minimum=0,
     ),
-    Question(
+    _ask(
         code="profile.ai_spend_usd",
         label="What does the company spend on AI in a year, in US dollars?",
         help="People, tools, cloud and vendors for AI work together. Amounts such as 6,200,000 "
         "are fine.",
-        kind="number",
-        minimum=0,
-        unit="usd",
     ),
-    Question(
+    _ask(
         code="profile.ai_headcount",
         label="How many people work on AI-related projects?",
         help="Anyone who spends a real share of their time on AI work, in any department.",
-        kind="integer",
-        minimum=0,
     ),
-    Question(
+    _ask(
         code="profile.ai_use_cases",
         label="How many AI use cases are live or funded?",
         help="Distinct uses of AI that are running in production or have a budget to get there.",
-        kind="integer",
-        minimum=0,
     ),
-    Question(
+    _ask(
         code="profile.ai_role",
         label="What part does AI play in what you sell?",
         help="Pick the answer that is closest today.",
-        kind="choice",
         choices=AI_ROLE_CHOICES,
     ),
-    Question(
+    _ask(
         code="profile.ai_functions",
         label="In which functions must AI be working within the next 12 months?",
         help="Tick every function that applies, or none.",
-        kind="multi",
         choices=AI_FUNCTION_CHOICES,
     ),
-    Question(
+    _ask(
         code="profile.regulatory_exposure",
         label="How exposed is the company to laws and regulators that deal with AI?",
         help="Think of AI-specific rules in your markets and sector, not regulation in general.",
-        kind="choice",
         choices=REGULATORY_CHOICES,
     ),
-    Question(
+    _ask(
         code="profile.compliance_needs_executive",
         label="Does meeting AI rules need an executive's dedicated attention?",
         help="Answer yes if AI compliance is too big or too risky to be a side duty.",
-        kind="boolean",
     ),
 )
 
 _LEADERSHIP = (
-    Question(
+    _ask(
         code="leadership.cto_scope",
         label="Which areas does the CTO run today?",
         help="Tick every area the CTO is accountable for, or none.",
-        kind="multi",
         choices=CTO_SCOPE_CHOICES,
     ),
-    Question(
+    _ask(
         code="leadership.cto_capacity",
         label="How full is the CTO's plate?",
         help="1 means plenty of room for new work; 5 means there is already more work than "
         "the CTO can take on.",
-        kind="scale",
-        minimum=SCALE_MIN,
-        maximum=SCALE_MAX,
         scale_labels=CAPACITY_LABELS,
     ),
-    Question(
+    _ask(
         code="leadership.cto_shipped_production_ai",
         label="Has the CTO personally shipped AI systems that run in production?",
         help="Delivered and operated real AI systems, not trials, demos or courses.",
-        kind="choice",
         choices=SHIPPED_AI_CHOICES,
     ),
-    Question(
+    _ask(
         code="leadership.ai_leader",
         label="Is there a dedicated AI leader today?",
         help="Someone whose main job is leading AI across the company.",
-        kind="choice",
         choices=AI_LEADER_CHOICES,
     ),
-    Question(
+    _ask(
         code="leadership.ai_leader_reports_to",
         label="Who does the AI leader report to?",
         help="Choose 'not applicable' if there is no AI leader.",
-        kind="choice",
         choices=AI_LEADER_REPORTS_TO_CHOICES,
     ),
 )
 
 _ACCOUNTABILITY = (
-    Question(
+    _ask(
         code="accountability.outcomes_owner",
         label="Who is answerable for what AI does for the business?",
         help="Not for building AI, but for the results it should bring: customers kept, margin "
         "gained, deals closed faster.",
-        kind="choice",
         choices=OUTCOMES_OWNER_CHOICES,
     ),
-    Question(
+    _ask(
         code="accountability.conflict_resolver",
         label="When AI plans and platform plans compete, who settles it?",
         help="For example over infrastructure cost, engineering time or a compliance review.",
-        kind="choice",
         choices=CONFLICT_RESOLVER_CHOICES,
     ),
 )
@@ -416,24 +428,16 @@ _ACCOUNTABILITY = (
 def _dimension_questions(dimension: Dimension) -> tuple[Question, Question]:
     poles = f"1: {dimension.cto_pole} 5: {dimension.caio_pole}"
     return (
-        Question(
+        _ask(
             code=f"dimension.{dimension.key}.today",
             label=f"{dimension.name}: where is the company today?",
             help=poles,
-            kind="scale",
-            minimum=SCALE_MIN,
-            maximum=SCALE_MAX,
-            dimension=dimension.key,
             scale_labels=SCALE_LABELS,
         ),
-        Question(
+        _ask(
             code=f"dimension.{dimension.key}.needed",
             label=f"{dimension.name}: where must it be in 24 months?",
             help=poles,
-            kind="scale",
-            minimum=SCALE_MIN,
-            maximum=SCALE_MAX,
-            dimension=dimension.key,
             scale_labels=SCALE_LABELS,
         ),
     )
@@ -442,24 +446,20 @@ def _dimension_questions(dimension: Dimension) -> tuple[Question, Question]:
 _DIMENSION_QUESTIONS = tuple(q for d in DIMENSIONS for q in _dimension_questions(d))
 
 _OVERLAP = tuple(
-    Question(
+    _ask(
         code=f"overlap.{area.key}",
         label=f"{area.name}: how is it run today?",
         help=area.help,
-        kind="choice",
         choices=OVERLAP_CHOICES,
     )
     for area in OVERLAP_AREAS
 )
 
 _CONTEXT = (
-    Question(
+    _ask(
         code="context.concerns",
         label="Anything else your advisor should know?",
         help="Optional. Worries, recent events or plans that the questions above miss.",
-        kind="text",
-        required=False,
-        max_length=CONCERNS_MAX_LENGTH,
     ),
 )
 
@@ -507,17 +507,14 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 QUESTIONS: dict[str, Question] = {q.code: q for s in SECTIONS for q in s.questions}
+if list(QUESTIONS) != list(FIELDS):
+    raise ValueError("the questionnaire must ask every code of the methodology, in its order")
 REQUIRED_CODES: tuple[str, ...] = tuple(code for code, q in QUESTIONS.items() if q.required)
 SECTION_OF: dict[str, str] = {q.code: s.key for s in SECTIONS for q in s.questions}
 
 _CHOICE_LABELS: dict[str, dict[str, str]] = {
     code: {c.value: c.label for c in q.choices} for code, q in QUESTIONS.items() if q.choices
 }
-
-
-def dimension_code(key: str, which: str) -> str:
-    """The question code for a dimension's ``today`` or ``needed`` answer."""
-    return f"dimension.{key}.{which}"
 
 
 def choice_label(code: str, value: object) -> str:

@@ -22,9 +22,10 @@ from advisory.emails import email_from_templates
 from advisory.models import Engagement, Person, User
 from advisory.services import audit_record, engagement_set_state
 from advisory.tokens import token_hash, token_new
+from assessments.form_values import coerce_form_value
+from assessments.methodology import NEWEST, AnswerError, method_for
 from assessments.models import Answer, Assessment, Invitation
 from assessments.questionnaire import QUESTIONNAIRE_VERSION, QUESTIONS, REQUIRED_CODES
-from assessments.validation import AnswerError, coerce_form_value, validate
 
 CEO_LABEL = "CEO"
 
@@ -35,6 +36,10 @@ class InvitationError(Exception):
 
 class AssessmentLocked(Exception):
     """The answers were submitted and can no longer change."""
+
+
+class InvitationAlreadyIssued(InvitationError):
+    """The form that asks for this link was posted before: the link was issued then."""
 
 
 def invitation_link(token: str) -> str:
@@ -59,12 +64,20 @@ def respondent_label(person: Person) -> str:
 
 
 @transaction.atomic
-def invitation_send(*, engagement: Engagement, person: Person, actor: User) -> str:
+def invitation_send(
+    *, engagement: Engagement, person: Person, actor: User, request_key: str = ""
+) -> str:
     """Issues a new personal link for the CEO, emails it and returns it.
 
     Only the hash is stored, so the returned link is the one chance to show it. Any earlier
-    link for the engagement stops working.
+    link for the engagement stops working. A ``request_key`` already used for this
+    engagement raises :class:`InvitationAlreadyIssued` instead of issuing a second link.
     """
+    _lock_engagement(engagement)
+    if request_key and engagement.invitations.filter(request_key=request_key).exists():
+        raise InvitationAlreadyIssued(
+            "That link was issued a moment ago and shown once. Issue a new link if it was lost."
+        )
     if person.client_id != engagement.client_id or person.archived_at is not None:
         raise InvitationError("Choose a person listed for this client.")
     if engagement.archived_at is not None:
@@ -81,6 +94,7 @@ def invitation_send(*, engagement: Engagement, person: Person, actor: User) -> s
         token_hash=hashed,
         created_by=actor,
         expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
+        request_key=request_key[:64],
     )
     link = invitation_link(token)
     try:
@@ -103,6 +117,10 @@ def invitation_send(*, engagement: Engagement, person: Person, actor: User) -> s
         summary=f"{verb} {person.name} ({person.email}) to answer the assessment",
     )
     return link
+
+
+def _lock_engagement(engagement: Engagement) -> None:
+    Engagement.objects.select_for_update().filter(pk=engagement.pk).values_list("pk").first()
 
 
 def _invitation_email(*, invitation: Invitation, link: str, actor: User) -> EmailMultiAlternatives:
@@ -296,7 +314,7 @@ def assessment_answers(assessment: Assessment) -> dict[str, object]:
 
 def assessment_problems(assessment: Assessment) -> list[AnswerError]:
     """Why the answers cannot be submitted yet: missing, invalid, or kept with an error."""
-    problems = validate(assessment_answers(assessment))
+    problems = method_for(NEWEST).validate(assessment_answers(assessment))
     seen = {problem.code for problem in problems}
     for code, error in assessment.answers.exclude(error="").values_list("code", "error"):
         if code not in seen and code in QUESTIONS:

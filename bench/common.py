@@ -1,7 +1,7 @@
 """What every benchmark shares: its own services, the machine report, seeding and statistics.
 
 Benchmarks never touch the database, broker or cache the test suite uses. They take the
-services `tests/services.py` chose (that is what `make bench` passes) and move to neighbours:
+services `bin/test-services` chose (that is what `make bench` passes) and move to neighbours:
 the database ``advisory_bench`` on the same server, a private redis-server where one is
 installed (else Redis databases 6 and 7), and ``var/bench/`` for files.
 ``BENCH_DATABASE_URL``, ``BENCH_BROKER_URL`` and ``BENCH_CACHE_URL`` override them.
@@ -372,7 +372,7 @@ def new_memo_versions(engagement_ids: list[int], *, sample: str = DEMO_SAMPLE) -
     memo_request would store it (without the request's audit and enqueue)."""
     from django.db.models import Max
 
-    from assessments.methodology import METHODOLOGY_VERSION, answers_sha256
+    from assessments.methodology import NEWEST, answers_sha256
     from assessments.questionnaire import QUESTIONNAIRE_VERSION
     from assessments.samples import SAMPLES
     from reports.models import MemoVersion
@@ -389,7 +389,7 @@ def new_memo_versions(engagement_ids: list[int], *, sample: str = DEMO_SAMPLE) -
         MemoVersion(
             engagement_id=pk,
             number=(last.get(pk) or 0) + 1,
-            methodology_version=METHODOLOGY_VERSION,
+            methodology_version=NEWEST,
             questionnaire_version=QUESTIONNAIRE_VERSION,
             template_version=TEMPLATE_VERSION,
             answers=answers,

@@ -2,7 +2,7 @@
 
     python bench/run_all.py [--quick] [--only render,throughput,web,scoring]
 
-The services come from the environment (`make bench` passes what tests/services.py chose);
+The services come from the environment (`make bench` passes what bin/test-services chose);
 each benchmark moves to its own database, Redis databases and files (see bench/common.py).
 --quick runs each with a fraction of the work, to check that they run, not to quote.
 """

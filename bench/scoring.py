@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import (  # noqa: E402
+from bench.common import (
     BASE_DIR,
     BENCH_VAR,
     bench_env,
@@ -69,8 +69,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from assessments.methodology import score
-    from assessments.validation import validate
+    from assessments.methodology import NEWEST, method_for
+
+    method = method_for(NEWEST)
 
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     sets = answer_sets(args.count)
@@ -85,9 +86,9 @@ def main() -> int:
     for _ in range(args.runs):
         started = time.perf_counter()
         for answers in sets:
-            if validate(answers):
+            if method.validate(answers):
                 raise RuntimeError("a sample answer set does not validate")
-            score(answers)
+            method.score(answers)
         in_process.append(time.perf_counter() - started)
 
     print(f"\n  median of {args.runs} runs")

@@ -5,9 +5,12 @@ worker."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,9 +32,23 @@ from tests.assessments.factories import valid_answers
 PASSWORD = "correct-horse-battery-staple-42"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    from django.conf import settings
+# Each pytest-xdist worker is a process of its own with its own test database; what the
+# workers would otherwise share (Redis, the media directory) is split per worker here.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+WORKER_INDEX = int(WORKER.removeprefix("gw")) if WORKER.startswith("gw") else 0
 
+
+def _own_broker(url: str) -> str:
+    """A Redis database of this worker's own for the broker: 15 for the first worker (and a
+    run without xdist), then 13, 11, … A real Celery worker started by one test then never
+    takes a task another test published."""
+    base, _, number = url.rpartition("/")
+    if not number.isdigit():
+        return url
+    return f"{base}/{max(int(number) - 2 * WORKER_INDEX, 0)}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
     # Tests serve static files straight from static/, without a collectstatic manifest.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -39,6 +56,16 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # PBKDF2 is slow on purpose; the cast signs in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"advisory-media-{WORKER}-"))
+    settings.CACHES = {
+        name: {**cache, "KEY_PREFIX": f"test-{WORKER}"} for name, cache in settings.CACHES.items()
+    }
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        url = settings.CELERY_BROKER_URL = _own_broker(settings.CELERY_BROKER_URL)
+        # The app has read its configuration already: the URLs it connects with change too.
+        app.conf.update(broker_url=url, broker_read_url=url, broker_write_url=url)
 
 
 def make_advisor(firm: Firm, email: str, role: str = Membership.Role.ADVISOR) -> User:
@@ -47,13 +74,25 @@ def make_advisor(firm: Firm, email: str, role: str = Membership.Role.ADVISOR) ->
     return user
 
 
+def clear_cache() -> None:
+    """Empties this worker's cache (rate-limit counters, say). On Redis only this worker's
+    keys go: flushing the database would reset another worker's counters mid-test."""
+    from django.core.cache import cache
+
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        cache.clear()  # the database cache: this worker's own test database
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     # Rate-limit counters live in the cache; in Redis they would outlive a test.
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
-        from django.core.cache import cache
-
-        cache.clear()
+        clear_cache()
 
 
 @pytest.fixture
@@ -141,14 +180,34 @@ def submitted(engagement: Engagement) -> Assessment:
     return submit_answers(engagement, valid_answers())
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+@pytest.fixture(params=["filesystem", "memory"])
+def memo_storage(request, settings, tmp_path) -> str:
+    """Where memo files go, always through Django's storage API: the file system, and
+    Django's InMemoryStorage standing in for object storage in a deployment on several
+    hosts. Tests that use it run once with each."""
+    if request.param == "memory":
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        }
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
+    return request.param
+
+
+def stored_files(folder: str = "memos") -> list[str]:
+    """Every file under ``folder`` in the default storage, by name."""
+    if not default_storage.exists(folder):
+        return []
+    folders, files = default_storage.listdir(folder)
+    names = [f"{folder}/{name}" for name in files]
+    for sub in folders:
+        names += stored_files(f"{folder}/{sub}")
+    return sorted(names)
 
 
 @pytest.fixture
-def version(submitted, advisor, media_root) -> MemoVersion:
+def version(submitted, advisor, memo_storage) -> MemoVersion:
     engagement = submitted.engagement
     name = default_storage.save(f"memos/{engagement.pk}/v1-abc.pdf", ContentFile(PDF))
     Engagement.objects.filter(pk=engagement.pk).update(state=Engagement.State.MEMO_READY)
@@ -205,7 +264,7 @@ def outsider_http(outsider: User) -> HttpClient:
 # The pipeline tests need the real services: Redis as the broker, PostgreSQL as the database.
 needs_redis = pytest.mark.skipif(
     not settings.CELERY_BROKER_URL.startswith("redis"),
-    reason="needs Redis (run with the variables from tests/services.py)",
+    reason="needs Redis (run with the variables from bin/test-services)",
 )
 
 

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 
 from advisory.access import get_for_firm
 from advisory.models import Engagement
-from assessments import explanations
+from assessments.chart import dimension_chart_svg
 from assessments.forms import InviteForm
-from assessments.methodology import score
+from assessments.methodology import NEWEST, method_for
 from assessments.models import Assessment, Invitation
-from assessments.questionnaire import DIMENSIONS_BY_KEY, OVERLAP_AREAS, choice_label
+from assessments.presenter import present
 from assessments.services import (
+    InvitationAlreadyIssued,
     InvitationError,
     assessment_answers,
     invitation_revoke,
@@ -42,8 +43,14 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(engagement)
     try:
         link = invitation_send(
-            engagement=engagement, person=form.cleaned_data["person"], actor=request.user
+            engagement=engagement,
+            person=form.cleaned_data["person"],
+            actor=request.user,
+            request_key=form.cleaned_data["request_key"],
         )
+    except InvitationAlreadyIssued as error:
+        messages.info(request, str(error))
+        return redirect(engagement)
     except InvitationError as error:
         messages.error(request, str(error))
         return redirect(engagement)
@@ -69,14 +76,6 @@ def revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     return redirect(invitation.engagement)
 
 
-def _dimension_chart(dimensions: list, accent: str) -> str | None:
-    try:
-        from assessments.chart import dimension_chart_svg
-    except ImportError:  # the memo work supplies the chart; the table stands in until then
-        return None
-    return mark_safe(dimension_chart_svg(dimensions, accent=accent))  # noqa: S308 - SVG built from numbers on the server
-
-
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_for_firm(
@@ -91,27 +90,12 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _results_context(engagement: Engagement, assessment: Assessment) -> dict[str, object]:
     """The scored result in the words the memo uses, computed from the stored answers."""
-    answers = assessment_answers(assessment)
-    result = score(answers)
+    document = assessment_answers(assessment)
+    result = method_for(NEWEST).score(document)
+    chart = dimension_chart_svg(result.dimensions, accent=engagement.firm.accent_color)
     return {
         "result": result,
-        "recommendation": explanations.RECOMMENDATION_LABELS[result.recommendation],
-        "reporting_line": explanations.REPORTING_LINE_LABELS[result.reporting_line],
-        "confidence": explanations.CONFIDENCE_LABELS[result.confidence],
-        "sentence": explanations.recommendation_sentence(result, engagement.client.name),
-        "explanation": explanations.explain(result, answers),
-        "accountability": explanations.accountability_notes(answers),
-        "dimensions": [
-            {"dimension": DIMENSIONS_BY_KEY[d.key], "score": d} for d in result.dimensions
-        ],
-        "chart": _dimension_chart(result.dimensions, engagement.firm.accent_color),
-        "overlap": [
-            {
-                "area": area,
-                "answer": choice_label(f"overlap.{area.key}", result.overlap[area.key]),
-                "needs_governance": area.key in result.overlap_actions,
-            }
-            for area in OVERLAP_AREAS
-        ],
+        "words": present(result, document, client_name=engagement.client.name),
+        "chart": mark_safe(chart),  # noqa: S308 - the chart escapes every text it draws
         "answer_sections": answer_sections(answers_by_code(assessment)),
     }

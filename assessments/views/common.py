@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assessments.forms import field_name
+from assessments.methodology import AnswerError
 from assessments.models import Answer, Assessment
 from assessments.questionnaire import (
     QUESTIONS,
@@ -15,7 +16,6 @@ from assessments.questionnaire import (
     Section,
     display_value,
 )
-from assessments.validation import AnswerError
 
 SECTION_INDEX: dict[str, int] = {section.key: index for index, section in enumerate(SECTIONS)}
 

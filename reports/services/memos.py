@@ -17,34 +17,29 @@ same engagement queue behind each other instead of deadlocking.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from advisory.models import Engagement, User
 from advisory.services import audit_record, engagement_set_state
-from assessments.methodology import METHODOLOGY_VERSION, answers_sha256
+from assessments.methodology import NEWEST, answers_sha256, method_for
 from assessments.models import Assessment
 from assessments.questionnaire import QUESTIONNAIRE_VERSION
 from assessments.services import assessment_answers
-from assessments.validation import validate
 from reports.models import MemoVersion
 from reports.services.rendering import TEMPLATE_VERSION, MemoInput, memo_pdf
+from reports.tasks import render_memo_version as render_memo_version_task
 
 logger = logging.getLogger(__name__)
 
 WORKER_LABEL = "Memo renderer"
-# Errors worth another try: the database or the disk hiccuped. Anything else is a fault in
-# the memo itself (a template error, bad data) and fails the version at once.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, OSError)
 _REASON_MAX = 1000
 
 
@@ -141,10 +136,8 @@ def _submitted_assessment(engagement: Engagement) -> Assessment:
 
 def _publish(version_id: int) -> None:
     """Hands the version to a worker; a broker outage leaves it queued for the sweep."""
-    from reports.tasks import render_memo_version
-
     try:
-        render_memo_version.delay(version_id)
+        render_memo_version_task.delay(version_id)
     except Exception:
         # Deliberately broad: whatever the broker raised, the request has been recorded and
         # memo_sweep publishes it again when the broker is back.
@@ -180,7 +173,7 @@ def _new_version(
     return MemoVersion.objects.create(
         engagement=engagement,
         number=(newest.number if newest else 0) + 1,
-        methodology_version=METHODOLOGY_VERSION,
+        methodology_version=NEWEST,
         questionnaire_version=QUESTIONNAIRE_VERSION,
         template_version=TEMPLATE_VERSION,
         answers=answers,
@@ -209,7 +202,7 @@ def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -
     """
     assessment = _submitted_assessment(engagement)
     answers = assessment_answers(assessment)
-    if validate(answers):
+    if method_for(NEWEST).validate(answers):
         raise MemoError("The submitted answers are incomplete, so no memo can be made from them.")
     version = _new_version(
         engagement=engagement, actor=actor, answers=answers, commentary=commentary
@@ -283,6 +276,7 @@ def memo_input(version: MemoVersion) -> MemoInput:
     advisor = engagement.lead_advisor
     return MemoInput(
         answers=version.answers,
+        methodology_version=version.methodology_version,
         answers_sha256=version.answers_sha256,
         client_name=engagement.client.name,
         firm_name=firm.name,
@@ -301,17 +295,21 @@ def memo_pdf_name(version: MemoVersion) -> str:
     return f"memos/{version.engagement_id}/v{version.number}-{version.answers_sha256[:12]}.pdf"
 
 
-def _write_atomically(name: str, content: bytes) -> None:
-    path = Path(settings.MEDIA_ROOT) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(handle.name, path)
+def _store(name: str, content: bytes) -> None:
+    """Writes the version's file through the storage API (the file system, or object storage
+    in a deployment on several hosts). The name is fixed by the version; a file left behind
+    by an attempt that died before it was recorded is replaced, never kept beside."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    stored = default_storage.save(name, ContentFile(content))
+    if stored != name:
+        default_storage.delete(stored)
+        raise OSError(f"storage kept the memo under {stored!r} instead of {name!r}")
 
 
-def _fail(version_id: int, reason: str) -> None:
+def memo_fail(*, version_id: int, reason: str) -> None:
+    """Marks a version failed with a reason the advisor can act on; a version that finished
+    meanwhile is left as it is."""
     with transaction.atomic():
         version = lock_version(version_id=version_id)
         if version is None or version.state == MemoVersion.State.READY:
@@ -332,10 +330,10 @@ def _fail(version_id: int, reason: str) -> None:
 
 
 def memo_render(*, version_id: int) -> MemoVersion | None:
-    """Renders one queued version. Safe to run twice: a ready version is left alone.
+    """Renders one queued version. Safe to run twice: a ready or failed version is left alone.
 
-    Transient errors propagate for the task to retry; any other error fails the version at
-    once with its reason, since trying again would fail the same way.
+    Errors propagate: the task decides which are worth another try and fails the version
+    (:func:`memo_fail`) for the rest.
     """
     with transaction.atomic():
         version = lock_version(version_id=version_id)
@@ -349,21 +347,7 @@ def memo_render(*, version_id: int) -> MemoVersion | None:
         version.render_started_at = timezone.now()
         version.save(update_fields=["state", "attempts", "render_started_at"])
 
-    try:
-        rendered = memo_pdf(memo_input(version))
-    except TRANSIENT_ERRORS:
-        raise
-    except SoftTimeLimitExceeded:
-        # Too slow once is too slow every time: the same input makes the same memo.
-        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
-        _fail(version_id, f"Rendering took longer than {limit} seconds and was stopped.")
-        version.refresh_from_db()
-        return version
-    except Exception as error:
-        logger.exception("Memo version %s failed to render", version_id)
-        _fail(version_id, f"{type(error).__name__}: {error}")
-        version.refresh_from_db()
-        return version
+    rendered = memo_pdf(memo_input(version))
 
     with transaction.atomic():
         version = lock_version(version_id=version_id)
@@ -372,7 +356,7 @@ def memo_render(*, version_id: int) -> MemoVersion | None:
         if version.state == MemoVersion.State.READY:
             return version  # another delivery of the task finished first; keep its file
         name = memo_pdf_name(version)
-        _write_atomically(name, rendered.pdf)
+        _store(name, rendered.pdf)
         version.pdf.name = name
         version.pdf_sha256 = rendered.sha256
         version.page_count = rendered.page_count
@@ -411,7 +395,7 @@ def memo_sweep() -> list[int]:
     """
     now = timezone.now()
     queued_before = now - timedelta(seconds=settings.MEMO_REQUEUE_AFTER_SECONDS)
-    rendering_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    rendering_before = now - timedelta(seconds=settings.MEMO_RENDER_TIME_LIMIT + 30)
     stranded = list(
         MemoVersion.objects.filter(
             state=MemoVersion.State.QUEUED, requested_at__lt=queued_before
@@ -430,7 +414,13 @@ def memo_sweep() -> list[int]:
     published = []
     for pk, attempts, state in stranded:
         if attempts >= settings.MEMO_MAX_ATTEMPTS:
-            _fail(pk, f"Gave up after {attempts} attempts: the worker never finished it.")
+            memo_fail(
+                version_id=pk,
+                reason=(
+                    f"Gave up after {attempts} attempts: no worker finished rendering it. "
+                    "Check that the worker is running, then retry."
+                ),
+            )
             continue
         with transaction.atomic():
             # Push the clock it was judged by forward, so the next sweep waits again before

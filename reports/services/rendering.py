@@ -22,25 +22,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from assessments.chart import dimension_chart_svg
-from assessments.explanations import (
-    CONFIDENCE_LABELS,
-    RECOMMENDATION_LABELS,
-    REPORTING_LINE_LABELS,
-    accountability_notes,
-    explain,
-    recommendation_sentence,
-)
-from assessments.methodology import METHODOLOGY_VERSION, answers_sha256, score
-from assessments.questionnaire import (
-    DIMENSIONS_BY_KEY,
-    OVERLAP_AREAS,
-    QUESTIONNAIRE_VERSION,
-    SCALE_LABELS,
-    SCALE_MIN,
-    SECTIONS,
-    choice_label,
-    display_value,
-)
+from assessments.methodology import NEWEST, answers_sha256, method_for
+from assessments.presenter import ceo_answers, present
+from assessments.questionnaire import QUESTIONNAIRE_VERSION, SECTIONS, display_value
 from reports.fetcher import StaticOnlyFetcher, static_url
 
 # Bump when the memo's wording or layout changes, so every memo says which template made it.
@@ -57,8 +41,10 @@ _MAX_LOGO_BYTES = 2 * 1024 * 1024
 class MemoInput:
     """Everything one memo is made from."""
 
+    # The assessment as scored: a flat answers object, or an envelope with perspectives.
     answers: Mapping[str, Any]
     client_name: str
+    methodology_version: str = NEWEST
     firm_name: str = ""
     advisor_name: str = ""
     commentary: str = ""
@@ -96,37 +82,6 @@ def logo_data_url(content: bytes | None) -> str:
     return ""
 
 
-def _dimension_rows(result: Any) -> list[dict[str, Any]]:
-    rows = []
-    for d in result.dimensions:
-        dimension = DIMENSIONS_BY_KEY[d.key]
-        rows.append(
-            {
-                "name": dimension.name,
-                "cto_pole": dimension.cto_pole,
-                "caio_pole": dimension.caio_pole,
-                "today": d.today,
-                "needed": d.needed,
-                "gap": d.gap,
-                "today_words": SCALE_LABELS[d.today - SCALE_MIN],
-                "needed_words": SCALE_LABELS[d.needed - SCALE_MIN],
-            }
-        )
-    return rows
-
-
-def _overlap_rows(result: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": area.name,
-            "help": area.help,
-            "answer": choice_label(f"overlap.{area.key}", result.overlap[area.key]),
-            "needs_governance": area.key in result.overlap_actions,
-        }
-        for area in OVERLAP_AREAS
-    ]
-
-
 def _appendix(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         {
@@ -147,15 +102,12 @@ def _appendix(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _mid_sentence(label: str) -> str:
-    return label[:1].lower() + label[1:]
-
-
 def memo_context(memo: MemoInput) -> dict[str, Any]:
-    """The template context for one memo: all wording comes from assessments.explanations."""
-    answers = memo.answers
-    result = score(answers)
-    explanation = explain(result, answers)
+    """The template context for one memo: the result in words is the presenter's, the same
+    one the results page shows."""
+    result = method_for(memo.methodology_version).score(memo.answers)
+    words = present(result, memo.answers, client_name=memo.client_name)
+    answers = ceo_answers(memo.answers)
     accent = memo.accent if _COLOUR.match(memo.accent or "") else DEFAULT_ACCENT
     sha = memo.sha256
     concerns = answers.get("context.concerns") or ""
@@ -170,29 +122,16 @@ def memo_context(memo: MemoInput) -> dict[str, Any]:
         "page_size": PAPER_SIZES.get(memo.paper_size, "A4"),
         "logo_url": logo_data_url(memo.logo),
         "result": result,
-        "recommendation": result.recommendation,
-        "recommendation_sentence": recommendation_sentence(result, memo.client_name),
-        "structure_label": RECOMMENDATION_LABELS[result.recommendation],
-        "reporting_label": REPORTING_LINE_LABELS[result.reporting_line],
-        # The same label mid-sentence: "reports to the CEO".
-        "reporting_phrase": _mid_sentence(REPORTING_LINE_LABELS[result.reporting_line]),
-        "confidence_label": CONFIDENCE_LABELS[result.confidence],
-        "two_seat_count": result.two_seat_count,
-        "one_seat_count": result.one_seat_count,
+        "words": words,
         "two_seat_total": len(result.two_seat_signals),
         "one_seat_total": len(result.one_seat_signals),
-        "explanation": explanation,
-        "accountability": accountability_notes(answers),
-        "dimensions": _dimension_rows(result),
         "chart_svg": mark_safe(  # noqa: S308 - the chart escapes every text it draws
             dimension_chart_svg(result.dimensions, accent=accent, id_prefix="memo-chart")
         ),
-        "overlap": _overlap_rows(result),
-        "overlap_actions": [row for row in _overlap_rows(result) if row["needs_governance"]],
         "commentary": memo.commentary,
         "concerns": concerns if isinstance(concerns, str) else "",
         "appendix": _appendix(answers),
-        "methodology_version": result.methodology or METHODOLOGY_VERSION,
+        "methodology_version": result.methodology,
         "questionnaire_version": QUESTIONNAIRE_VERSION,
         "template_version": TEMPLATE_VERSION,
         "answers_sha256": sha,

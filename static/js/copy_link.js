@@ -1,6 +1,12 @@
 // The "Copy" button next to a link shown once.
 (function () {
   "use strict";
+  // The page answers a POST: turn its history entry into the engagement page, so a reload
+  // shows that page instead of posting the form again.
+  var shownOnce = document.querySelector("[data-replace-url]");
+  if (shownOnce && window.history.replaceState) {
+    window.history.replaceState(null, "", shownOnce.getAttribute("data-replace-url"));
+  }
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.addEventListener("click", function () {
       var input = document.getElementById(button.getAttribute("data-copy-target"));

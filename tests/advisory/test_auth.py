@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, clear_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +98,8 @@ def test_one_address_guessing_across_accounts_is_slowed(client, advisor, setting
 
 
 def test_password_reset_emails_are_limited_per_address(client, advisor, settings):
-    from django.core.cache import cache
 
-    cache.clear()
+    clear_cache()
     for _ in range(7):
         client.post(reverse("password_reset"), {"email": advisor.email})
     assert len(mail.outbox) == 5

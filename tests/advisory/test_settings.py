@@ -112,3 +112,21 @@ def test_migrate_creates_the_table_the_database_cache_needs(settings):
     migration = importlib.import_module("advisory.migrations.0002_cache_table")
     migration.create_cache_table(None, SimpleNamespace(connection=connection))
     assert "rate_limit_probe" in connection.introspection.table_names()
+
+
+def test_object_storage_for_memo_files_is_configuration_only():
+    code = (
+        "from django.conf import settings; d = settings.STORAGES['default']; "
+        "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url'], "
+        "d['OPTIONS']['default_acl'])"
+    )
+    result = run_manage(
+        "shell", "-c", code, S3_BUCKET="memos-prod", S3_ENDPOINT_URL="https://s3.example"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == [
+        "storages.backends.s3.S3Storage",
+        "memos-prod",
+        "https://s3.example",
+        "private",
+    ]

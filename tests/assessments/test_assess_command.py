@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from assessments.methodology import score
+from assessments.methodology import NEWEST, method_for
 from tests.assessments.factories import neutral_answers, valid_answers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def test_single_answers_file_prints_its_result(write_json) -> None:
     answers = valid_answers()
     done = run_assess(write_json(answers))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == score(answers).to_dict()
+    assert json.loads(done.stdout) == method_for(NEWEST).score(answers).to_dict()
     assert done.stderr == ""
 
 
@@ -62,7 +62,7 @@ def test_list_prints_results_in_input_order(write_json) -> None:
         "single_seat",
         "full_time_caio",
     ]
-    assert results == [score(a).to_dict() for a in batch]
+    assert results == [method_for(NEWEST).score(a).to_dict() for a in batch]
 
 
 def test_standard_input_with_dash() -> None:
@@ -111,7 +111,7 @@ def test_mixed_list_keeps_positions_and_exits_1(write_json) -> None:
     assert done.returncode == 1
     results = json.loads(done.stdout)
     assert len(results) == 4
-    assert results[0] == score(batch[0]).to_dict()
+    assert results[0] == method_for(NEWEST).score(batch[0]).to_dict()
     assert results[1] == {
         "errors": [
             {
@@ -121,7 +121,7 @@ def test_mixed_list_keeps_positions_and_exits_1(write_json) -> None:
         ]
     }
     assert [e["code"] for e in results[2]["errors"]] == [""]
-    assert results[3] == score(batch[3]).to_dict()
+    assert results[3] == method_for(NEWEST).score(batch[3]).to_dict()
     assert "2 of 4" in done.stderr
 
 

@@ -8,27 +8,35 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-import assessments.explanations as explanations
 from assessments.explanations import (
     RECOMMENDATION_LABELS,
     REPORTING_LINE_LABELS,
     accountability_notes,
     explain,
-    flag_explanation,
     recommendation_sentence,
-    signal_explanation,
 )
-from assessments.methodology import (
+from assessments.methodology import Result
+from assessments.methodology.v2026_1 import (
     FLAGS,
     ONE_SEAT_SIGNALS,
     RECOMMENDATIONS,
     REPORTING_LINES,
     THRESHOLDS,
     TWO_SEAT_SIGNALS,
-    Result,
     score,
 )
 from tests.assessments.factories import answers_strategy, dimensions, neutral_answers
+
+
+def signal_explanation(key: str, answers: dict[str, Any], thresholds: Any = None) -> str:
+    """The sentence for one signal of the scored answers."""
+    result = score(answers, thresholds) if thresholds else score(answers)
+    explanation = explain(result, answers, thresholds=thresholds)
+    return next(r.sentence for r in explanation.two_seat + explanation.one_seat if r.key == key)
+
+
+def flag_explanation(flag: str, answers: dict[str, Any]) -> str:
+    return next(r.sentence for r in explain(score(answers), answers).flags if r.key == flag)
 
 
 @pytest.mark.parametrize(
@@ -91,14 +99,11 @@ def test_sentences_put_the_value_against_the_mark(
         assert fragment in sentence
 
 
-def test_sentences_follow_the_thresholds_rather_than_restating_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_sentences_follow_the_thresholds_rather_than_restating_them() -> None:
     moved = replace(THRESHOLDS, ai_spend_usd_above=7_500_000, ai_headcount_above=40)
-    monkeypatch.setattr(explanations, "T", moved)
     answers = neutral_answers(profile__ai_spend_usd=6_200_000, profile__ai_headcount=30)
-    assert "below the $7.5M mark" in signal_explanation("ai_spend", answers)
-    assert "fewer than the mark of 40" in signal_explanation("ai_headcount", answers)
+    assert "below the $7.5M mark" in signal_explanation("ai_spend", answers, moved)
+    assert "fewer than the mark of 40" in signal_explanation("ai_headcount", answers, moved)
 
 
 @pytest.mark.parametrize(
@@ -172,7 +177,7 @@ def test_every_signal_and_flag_is_explained_for_any_valid_answers(answers: dict[
         # No unformatted placeholder or stray Python None inside the sentence.
         assert "{" not in reason.sentence and "None" not in reason.sentence.split()[1:]
     assert recommendation_sentence(result, "Acme").startswith("Acme should ")
-    assert len(accountability_notes(answers)) == 2
+    assert len(accountability_notes(result, answers)) == 2
 
 
 @pytest.mark.parametrize("recommendation", RECOMMENDATIONS)
@@ -208,7 +213,7 @@ def test_accountability_notes_say_empty_seat_and_unresolved_conflicts() -> None:
     answers = neutral_answers(
         {"accountability.outcomes_owner": "nobody", "accountability.conflict_resolver": "nobody"}
     )
-    owner, conflicts = accountability_notes(answers)
+    owner, conflicts = accountability_notes(score(answers), answers)
     assert owner.code == "accountability.outcomes_owner"
     assert owner.answer == "Nobody, if we are honest"
     assert owner.meaning.startswith("An empty seat")
@@ -223,6 +228,6 @@ def test_accountability_notes_say_overloaded_seat() -> None:
             "leadership.cto_capacity": 5,
         }
     )
-    owner, conflicts = accountability_notes(answers)
+    owner, conflicts = accountability_notes(score(answers), answers)
     assert owner.answer == conflicts.answer == "The CTO"
     assert conflicts.meaning.startswith("Overloaded seat")

@@ -131,6 +131,21 @@ def test_advisor_invites_from_the_engagement_and_sees_the_link_once(advisor_http
     assert link not in advisor_http.get(engagement.get_absolute_url()).content.decode()
 
 
+def test_the_same_invite_form_posted_twice_issues_one_link(advisor_http, engagement, ceo):
+    url = reverse("invitation_send", args=[engagement.pk])
+    form = {"person": ceo.pk, "request_key": "k3y-of-one-drawn-form"}
+    first = advisor_http.post(url, form)
+    again = advisor_http.post(url, form, follow=True)
+
+    assert first.status_code == 200
+    assert Invitation.objects.count() == 1 and len(mail.outbox) == 1
+    assert invitation_resolve(token_of(first.context["link"])).is_usable
+    assert "issued a moment ago and shown once" in again.content.decode()
+    # A form drawn afresh issues a new link, as the advisor asked.
+    advisor_http.post(url, {"person": ceo.pk, "request_key": "another-form"})
+    assert Invitation.objects.count() == 2
+
+
 def test_the_raw_link_is_kept_nowhere_after_it_is_shown(advisor_http, engagement, ceo):
     response = advisor_http.post(
         reverse("invitation_send", args=[engagement.pk]), {"person": ceo.pk}

@@ -4,7 +4,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +24,14 @@ from assessments.services import (
 )
 from tests.assessments.factories import valid_answers
 from tests.assessments.helpers import answer_all, invite, step_post
+from tests.conftest import clear_cache
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from assessments import explanations
-from assessments.methodology import score
+from assessments.methodology import NEWEST, method_for
 from assessments.questionnaire import DIMENSIONS, QUESTIONS, display_value
 from assessments.services import assessment_for, assessment_submit
 from tests.assessments.factories import dimensions, valid_answers
@@ -51,7 +51,7 @@ def submitted(engagement, ceo, advisor, answers):
 def test_results_page_shows_the_same_result_as_score(advisor_http, engagement, ceo, advisor, name):
     answers = ANSWER_SETS[name]
     submitted(engagement, ceo, advisor, answers)
-    expected = score(answers)
+    expected = method_for(NEWEST).score(answers)
 
     response = advisor_http.get(reverse("assessment_results", args=[engagement.pk]))
 
@@ -66,7 +66,7 @@ def test_results_page_shows_the_same_result_as_score(advisor_http, engagement, c
 def test_results_page_explains_every_signal_and_flag(advisor_http, engagement, ceo, advisor):
     answers = valid_answers()
     submitted(engagement, ceo, advisor, answers)
-    explanation = explanations.explain(score(answers), answers)
+    explanation = explanations.explain(method_for(NEWEST).score(answers), answers)
 
     html = advisor_http.get(reverse("assessment_results", args=[engagement.pk])).content.decode()
 
@@ -81,9 +81,9 @@ def test_results_page_shows_dimensions_overlap_and_answers(advisor_http, engagem
     response = advisor_http.get(reverse("assessment_results", args=[engagement.pk]))
     html = response.content.decode()
 
-    rows = response.context["dimensions"]
-    assert [row["dimension"].key for row in rows] == [d.key for d in DIMENSIONS]
-    assert [row["score"].gap for row in rows] == [2, 1, 1, 1, 1, 1, 1]
+    rows = response.context["words"].dimensions
+    assert [row.dimension.key for row in rows] == [d.key for d in DIMENSIONS]
+    assert [row.score.gap for row in rows] == [2, 1, 1, 1, 1, 1, 1]
     # valid_answers() leaves data infrastructure contested and AI security undefined.
     assert "<strong>Data infrastructure quality</strong>" in html
     assert "<strong>Security of AI models and data</strong>" in html

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client as HttpClient
+
+from tests.conftest import clear_cache
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make here
 # are still plain synchronous calls.
@@ -69,7 +70,7 @@ def _live_settings(settings, live_server) -> None:
     # Each test clicks quickly through many fields from one address.
     settings.QUESTIONNAIRE_RATE_PER_IP = "100000/m"
     settings.QUESTIONNAIRE_RATE_PER_LINK = "100000/m"
-    cache.clear()
+    clear_cache()
 
 
 def sign_in(context, user, live_server) -> None:

@@ -14,7 +14,11 @@ from assessments.models import Assessment
 from assessments.services import assessment_answers, invitation_send
 from tests.browser.ui import answer_question, wait_saved
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.disruptive,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def restart_postgresql() -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.forms import field_name
-from assessments.methodology import score
+from assessments.methodology import NEWEST, method_for
 from assessments.models import Assessment, Invitation
 from assessments.questionnaire import SECTIONS
 from assessments.services import (
@@ -265,7 +265,7 @@ def test_results_page_passes_axe_and_shows_the_scored_result(
     page.goto(f"{live_server.url}/engagements/{engagement.pk}/results/")
 
     shot(page, "laptop-results")
-    result = score(answers)
+    result = method_for(NEWEST).score(answers)
     assert page.get_by_test_id("recommendation").inner_text().startswith("A fractional")
     assert result.recommendation == "fractional_caio"
     violations = axe_violations(page)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - parses our own output
+import xml.etree.ElementTree as ET
 
 from assessments.chart import dimension_chart_svg
-from assessments.methodology import score
+from assessments.methodology import NEWEST, method_for
 from assessments.questionnaire import DIMENSIONS
 from tests.assessments.factories import valid_answers
 
@@ -11,7 +11,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_chart_names_every_dimension_and_describes_today_and_needed() -> None:
-    result = score(valid_answers())
+    result = method_for(NEWEST).score(valid_answers())
     svg = dimension_chart_svg(result.dimensions)
     root = ET.fromstring(svg)  # noqa: S314
     assert root.get("role") == "img"
@@ -25,7 +25,7 @@ def test_chart_names_every_dimension_and_describes_today_and_needed() -> None:
 
 
 def test_chart_refuses_a_hostile_accent_colour() -> None:
-    result = score(valid_answers())
+    result = method_for(NEWEST).score(valid_answers())
     svg = dimension_chart_svg(result.dimensions, accent='red"/><script>alert(1)</script>')
     assert "<script" not in svg
     assert "#1f4e79" in svg
@@ -33,5 +33,5 @@ def test_chart_refuses_a_hostile_accent_colour() -> None:
 
 
 def test_chart_uses_the_firm_accent() -> None:
-    result = score(valid_answers())
+    result = method_for(NEWEST).score(valid_answers())
     assert 'fill="#aa3300"' in dimension_chart_svg(result.dimensions, accent="#aa3300")

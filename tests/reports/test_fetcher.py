@@ -15,7 +15,7 @@ from reports.fetcher import STATIC_ORIGIN, FetchRefused, StaticOnlyFetcher, stat
 class _Redirector(BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         type(self).hits.append(self.path)
         self.send_response(302)
         self.send_header("Location", static_url("css/memo.css"))

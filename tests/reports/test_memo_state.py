@@ -6,10 +6,10 @@ tests can put versions in any order of finishing."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from advisory.models import AuditEvent, Engagement
@@ -19,13 +19,13 @@ from reports.services.delivery import delivery_resolve, delivery_revoke, memo_se
 from reports.services.memos import (
     MemoError,
     memo_approve,
-    memo_render,
     memo_request,
     memo_retry,
     memo_revise,
     memo_sweep,
 )
 from reports.services.rendering import RenderedMemo
+from reports.tasks import render_memo_version
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ class FakeRenderer:
 
 
 @pytest.fixture
-def renderer(monkeypatch, media_root) -> FakeRenderer:
+def renderer(monkeypatch, memo_storage) -> FakeRenderer:
     fake = FakeRenderer()
     monkeypatch.setattr(memos, "memo_pdf", fake)
     return fake
@@ -72,7 +72,9 @@ def state_of(engagement: Engagement) -> str:
 
 
 def render(version: MemoVersion) -> MemoVersion:
-    return memo_render(version_id=version.pk)
+    """Runs the render task as the worker would, as a plain function."""
+    render_memo_version.run(version.pk)
+    return MemoVersion.objects.get(pk=version.pk)
 
 
 # --- M2: the newest version decides. -----------------------------------------------------------
@@ -299,10 +301,10 @@ def test_a_board_member_whose_link_was_revoked_can_be_sent_a_new_one(
 
 
 def test_sending_a_memo_whose_pdf_is_missing_is_refused_clearly(
-    renderer, request_memo, submitted, advisor, board_members, media_root
+    renderer, request_memo, submitted, advisor, board_members
 ) -> None:
     v1 = memo_approve(version=render(request_memo()), actor=advisor)
-    (Path(media_root) / v1.pdf.name).unlink()
+    default_storage.delete(v1.pdf.name)
     with pytest.raises(MemoError, match="PDF of memo v1 is missing"):
         memo_send(version=v1, people=board_members, actor=advisor)
     assert mail.outbox == [] and not Delivery.objects.exists()

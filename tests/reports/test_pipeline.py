@@ -15,11 +15,11 @@ from pypdf import PdfReader
 
 from advisory.celery import app
 from advisory.models import Engagement
-from assessments.methodology import METHODOLOGY_VERSION
+from assessments.methodology import NEWEST as METHODOLOGY_VERSION
 from assessments.questionnaire import DIMENSIONS
 from reports.models import MemoVersion
 from reports.services.memos import memo_request, memo_sweep
-from tests.conftest import needs_redis, require_postgresql, running_worker
+from tests.conftest import needs_redis, require_postgresql, running_worker, stored_files
 
 pytestmark = [
     pytest.mark.services,
@@ -65,7 +65,7 @@ def wait_for(version: MemoVersion, states: set[str], timeout: float = 30) -> Mem
 
 
 def test_request_is_rendered_by_a_worker_into_a_readable_memo(
-    celery_worker, submitted, advisor, media_root
+    celery_worker, submitted, advisor, memo_storage
 ) -> None:
     engagement = submitted.engagement
     version = memo_request(engagement=engagement, actor=advisor, commentary="Board: act now.")
@@ -90,7 +90,7 @@ def test_request_is_rendered_by_a_worker_into_a_readable_memo(
 
 
 def test_memo_requested_while_the_broker_is_down_is_rendered_after_the_sweep(
-    celery_worker, submitted, advisor, media_root
+    celery_worker, submitted, advisor, memo_storage
 ) -> None:
     with broker_down():
         version = memo_request(engagement=submitted.engagement, actor=advisor)
@@ -109,7 +109,7 @@ def test_memo_requested_while_the_broker_is_down_is_rendered_after_the_sweep(
 
 
 def test_two_workers_rendering_one_version_at_once_leave_one_file(
-    submitted, advisor, media_root
+    submitted, advisor, memo_storage
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -132,5 +132,4 @@ def test_two_workers_rendering_one_version_at_once_leave_one_file(
 
     version.refresh_from_db()
     assert version.state == "ready"
-    files = list((media_root / "memos").rglob("*"))
-    assert [f.name for f in files if f.is_file()] == [version.pdf.name.rsplit("/", 1)[1]]
+    assert stored_files() == [version.pdf.name]

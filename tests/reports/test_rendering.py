@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from assessments.methodology import METHODOLOGY_VERSION, answers_sha256
+from assessments.methodology import NEWEST as METHODOLOGY_VERSION
+from assessments.methodology import answers_sha256
 from assessments.questionnaire import DIMENSIONS
 from reports.fetcher import STATIC_ORIGIN, StaticOnlyFetcher
 from reports.services.rendering import TEMPLATE_VERSION, MemoInput, memo_html, memo_pdf

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from advisory.models import AuditEvent, Engagement
 from reports.models import Delivery, MemoVersion
-from tests.conftest import PDF, signed_in
+from tests.conftest import PDF, clear_cache, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -181,13 +181,12 @@ def test_expired_link_says_so(client, delivery) -> None:
 
 
 def test_download_links_are_rate_limited(client, settings, delivery) -> None:
-    from django.core.cache import cache
 
-    cache.clear()
+    clear_cache()
     settings.MEMO_DOWNLOAD_RATE = "3/m"
     codes = [client.get(reverse("memo_download", args=["nope"])).status_code for _ in range(5)]
     assert codes[:3] == [404, 404, 404] and codes[3:] == [429, 429]
-    cache.clear()
+    clear_cache()
 
 
 def test_preparing_the_memo_twice_says_it_is_already_being_prepared(
@@ -215,10 +214,10 @@ def test_sending_twice_tells_the_advisor_who_already_has_a_link(
 
 
 def test_sending_a_memo_whose_pdf_is_missing_shows_why(
-    advisor_http, version, board_members, media_root
+    advisor_http, version, board_members
 ) -> None:
     advisor_http.post(reverse("memo_approve", args=[version.pk]))
-    (Path(media_root) / version.pdf.name).unlink()
+    default_storage.delete(version.pdf.name)
     response = advisor_http.post(
         reverse("memo_send", args=[version.pk]), {"people": [board_members[0].pk]}
     )

@@ -148,7 +148,7 @@ def test_whole_worker_killed_mid_render_completes_after_a_new_worker_starts(
     workers()
     # The periodic sweep republishes a version left rendering past the hard time limit;
     # move the clock of this version instead of waiting minutes for it.
-    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stale = timezone.now() - timedelta(seconds=settings.MEMO_RENDER_TIME_LIMIT + 60)
     MemoVersion.objects.filter(pk=version.pk).update(render_started_at=stale)
     assert memo_sweep() == [version.pk]
 

@@ -59,14 +59,6 @@ CLIENTS = (
     DemoClient("Juniper Telecom", "Telecoms", "Spain", 7200, "regulated_lender", "sent"),
 )
 
-PEOPLE = (
-    ("Ingrid Halvorsen", "Tomas Berg", "Amara Okafor"),
-    ("Siobhan Walsh", "Declan Moore", "Priya Raman"),
-    ("Oliver Grant", "Hannah Cole", "Marcus Webb"),
-    ("Chloe Tremblay", "Daniel Roy", "Aisha Khan"),
-    ("Lena Fischer", "Jonas Weber", "Sofia Rossi"),
-)
-
 COMMENTARY = (
     "We met the CEO and the CTO in October. Both agree that nobody owns the business results "
     "of AI today.\n\nWe suggest the board discusses the reporting line before the budget round."

@@ -1,13 +1,13 @@
-"""``manage.py assess FILE``: score answers from a file or standard input, print JSON.
+"""``manage.py assess FILE [--methodology VERSION]``: score assessments, print JSON.
 
-The contract is in ``specs/product.md``. FILE holds one answers object or a JSON list of them.
-Each valid answers object becomes its result (methodology §6); each invalid one becomes
+The contract is in ``specs/product.md`` and §8 of the methodology. FILE holds one assessment
+or a JSON list of them. Each valid one becomes its result (§6); each invalid one becomes
 ``{"errors": [{"code": ..., "message": ...}]}`` in its place, so list positions line up.
+The newest methodology scores unless ``--methodology`` names another.
 
-Exit status: 0 when everything was scored, 1 when any answers were invalid (the results are
-still printed), 2 when FILE could not be read or is not JSON (nothing is printed on stdout).
-A problem with an answers object as a whole, such as a list item that is not an object, is
-reported with the code ``""``.
+Exit status: 0 when everything was scored, 1 when any input was invalid (the results are
+still printed), 2 when FILE could not be read or is not JSON, or the version is unknown
+(nothing is printed on stdout).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.methodology import score
-from assessments.validation import AnswerError, validate
+from assessments.methodology import METHODS, NEWEST, AnswerError, Method, method_for
 
 EXIT_INVALID_ANSWERS = 1
 EXIT_UNREADABLE = 2
@@ -49,27 +48,27 @@ def parse_document(raw: bytes | str) -> Any:
     return json.loads(raw, object_pairs_hook=_object_hook)
 
 
-def assess_one(answers: object) -> tuple[dict[str, Any], bool]:
-    """The result for one answers object, or its errors; the flag says whether it was valid."""
-    errors = validate(answers)
-    for code in getattr(answers, "repeated", ()):
+def assess_one(document: object, method: Method) -> tuple[dict[str, Any], bool]:
+    """The result for one assessment, or its errors; the flag says whether it was valid."""
+    errors = method.validate(document)
+    for code in getattr(document, "repeated", ()):
         errors.append(AnswerError(code, f"{code}: given more than once; give each answer once"))
     if errors:
         return {"errors": [error.as_dict() for error in errors]}, False
-    return score(answers).to_dict(), True  # type: ignore[arg-type]
+    return method.score(document).to_dict(), True  # type: ignore[arg-type]
 
 
-def assess_document(document: object) -> tuple[object, int]:
+def assess_document(document: object, method: Method) -> tuple[object, int]:
     """Results for a parsed document (one object or a list), and how many inputs were invalid."""
     if isinstance(document, list):
         outputs = []
         invalid = 0
         for item in document:
-            output, ok = assess_one(item)
+            output, ok = assess_one(item, method)
             outputs.append(output)
             invalid += not ok
         return outputs, invalid
-    output, ok = assess_one(document)
+    output, ok = assess_one(document, method)
     return output, int(not ok)
 
 
@@ -90,9 +89,9 @@ def render(output: object, *, compact: bool = False) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Score CTO-CAIO assessment answers from FILE ('-' for standard input): one answers "
-        "object or a JSON list of them. Prints the results as JSON; exits 1 if any answers "
-        "were invalid and 2 if FILE cannot be read as JSON."
+        "Score CTO-CAIO assessments from FILE ('-' for standard input): one assessment or a "
+        "JSON list of them. Prints the results as JSON; exits 1 if any input was invalid and "
+        "2 if FILE cannot be read as JSON or the methodology version is unknown."
     )
     # Scoring is pure: no database, so no need to wait for system checks.
     requires_system_checks: list[str] = []
@@ -100,12 +99,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE", help="answers JSON file, or - for stdin")
         parser.add_argument(
+            "--methodology",
+            metavar="VERSION",
+            default=NEWEST,
+            help=f"methodology version (default {NEWEST}; known: {', '.join(METHODS)})",
+        )
+        parser.add_argument(
             "--compact",
             action="store_true",
             help="print everything on one line (default: indented, or one result per line)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        version: str = options["methodology"]
+        if version not in METHODS:
+            raise CommandError(
+                f"unknown methodology {version!r}; known versions: {', '.join(METHODS)}",
+                returncode=EXIT_UNREADABLE,
+            )
+        method = method_for(version)
         path: str = options["file"]
         name = "standard input" if path == "-" else path
         raw = self._read(path, name)
@@ -115,7 +127,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{name} is not valid JSON: {exc}", returncode=EXIT_UNREADABLE
             ) from None
-        output, invalid = assess_document(document)
+        output, invalid = assess_document(document, method)
         self.stdout.write(render(output, compact=options["compact"]))
         if invalid:
             total = len(document) if isinstance(document, list) else 1

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.management.commands.assess import parse_document
-from assessments.validation import AnswerError, validate
+from assessments.methodology import NEWEST, AnswerError, method_for
 from reports.services.rendering import MemoInput, memo_pdf
 
 EXIT_INVALID_ANSWERS = 1
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise CommandError(f"could not read answers from {source}: {error}") from None
 
-        errors = validate(answers)
+        errors = method_for(NEWEST).validate(answers)
         for code in getattr(answers, "repeated", ()):
             errors.append(AnswerError(code, f"{code}: given more than once; give each answer once"))
         if errors:
@@ -52,6 +52,7 @@ class Command(BaseCommand):
             raise CommandError("--client must not be empty")
         memo = MemoInput(
             answers=dict(answers),
+            methodology_version=NEWEST,
             client_name=options["client"].strip(),
             firm_name=options["firm"],
             advisor_name=options["advisor"],

@@ -1,21 +1,22 @@
-"""The CTO–CAIO mandate methodology, version ``cto-caio-2026.1``: pure scoring.
+"""The CTO–CAIO mandate methodology, version ``cto-caio-2026.1`` (superseded; kept so that
+everything made with it is reproduced exactly): validation and scoring.
 
 Plain values in, dataclasses out: no Django, no database, no settings. The contract is
-``specs/methodology.md`` §3–§6; ``docs/methodology.md`` explains it for advisors. Every number
-the rules compare against lives in :data:`THRESHOLDS`, so a later version changes one place.
+``specs/methodology-2026.1.md``; ``docs/methodology.md`` explains it for advisors. Every number
+the rules compare against lives in :data:`THRESHOLDS`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.questionnaire import DIMENSION_KEYS, OVERLAP_KEYS, dimension_code
+from assessments.methodology.answers import DIMENSION_KEYS, OVERLAP_KEYS, dimension_code
+from assessments.methodology.result import DimensionScore, Facts, Result
+from assessments.methodology.validation import AnswerError, validate_answers
 
-METHODOLOGY_VERSION = "cto-caio-2026.1"
+VERSION = "cto-caio-2026.1"
 
 
 @dataclass(frozen=True)
@@ -84,54 +85,6 @@ CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
 OVERLAP_NEEDS_GOVERNANCE: tuple[str, ...] = ("contested", "undefined")
 
 
-@dataclass(frozen=True)
-class DimensionScore:
-    key: str
-    today: int
-    needed: int
-    gap: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "today": self.today, "needed": self.needed, "gap": self.gap}
-
-
-@dataclass(frozen=True)
-class Result:
-    methodology: str
-    recommendation: str
-    reporting_line: str
-    confidence: str
-    two_seat_signals: dict[str, bool]
-    one_seat_signals: dict[str, bool]
-    flags: list[str]
-    dimensions: list[DimensionScore]
-    overlap: dict[str, str]
-    overlap_actions: list[str]
-
-    @property
-    def two_seat_count(self) -> int:
-        return sum(self.two_seat_signals.values())
-
-    @property
-    def one_seat_count(self) -> int:
-        return sum(self.one_seat_signals.values())
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result exactly as methodology §6 lays it out, keys in the same order."""
-        return {
-            "methodology": self.methodology,
-            "recommendation": self.recommendation,
-            "reporting_line": self.reporting_line,
-            "confidence": self.confidence,
-            "two_seat_signals": dict(self.two_seat_signals),
-            "one_seat_signals": dict(self.one_seat_signals),
-            "flags": list(self.flags),
-            "dimensions": [d.to_dict() for d in self.dimensions],
-            "overlap": dict(self.overlap),
-            "overlap_actions": list(self.overlap_actions),
-        }
-
-
 _DIMENSION_CODES: tuple[tuple[str, str, str], ...] = tuple(
     (key, dimension_code(key, "today"), dimension_code(key, "needed")) for key in DIMENSION_KEYS
 )
@@ -146,19 +99,28 @@ def dimension_scores(answers: Mapping[str, object]) -> list[DimensionScore]:
     ]
 
 
-def _count_cross_functional(answers: Mapping[str, object], t: Thresholds) -> int:
+def cross_functional_hits(answers: Mapping[str, object], t: Thresholds) -> tuple[str, ...]:
+    """The §3 cross-functional areas among the answered ai_functions, in §3 order."""
     functions = set(answers["profile.ai_functions"])  # type: ignore[call-overload]
-    return sum(1 for area in t.cross_functional_areas if area in functions)
+    return tuple(area for area in t.cross_functional_areas if area in functions)
+
+
+def shifted_dimensions(dimensions: list[DimensionScore], t: Thresholds) -> tuple[str, ...]:
+    """The dimensions whose gap reaches the mandate-shift mark."""
+    return tuple(d.key for d in dimensions if d.gap >= t.mandate_shift_gap_at_least)
 
 
 def two_seat_signals(
     answers: Mapping[str, object],
-    dimensions: list[DimensionScore],
-    t: Thresholds = THRESHOLDS,
+    *,
+    capacity: int,
+    hits: tuple[str, ...],
+    shifted: tuple[str, ...],
+    t: Thresholds,
 ) -> dict[str, bool]:
-    a: Any = answers  # validated answers: values have the types the questionnaire declares
+    """§3's two-seat signals; ``capacity`` is C, the CTO capacity the version uses."""
+    a: Any = answers  # validated answers: values have the types §1 declares
     scope = set(a["leadership.cto_scope"])
-    shifted = sum(1 for d in dimensions if d.gap >= t.mandate_shift_gap_at_least)
     return {
         "ai_spend": a["profile.ai_spend_usd"] > t.ai_spend_usd_above,
         "ai_headcount": a["profile.ai_headcount"] > t.ai_headcount_above,
@@ -168,18 +130,16 @@ def two_seat_signals(
         ),
         "cto_stretched": (
             all(area in scope for area in t.stretched_cto_scope)
-            and a["leadership.cto_capacity"] >= t.stretched_cto_capacity_at_least
+            and capacity >= t.stretched_cto_capacity_at_least
         ),
         "ai_in_core_product": a["profile.ai_role"] == "core",
-        "cross_functional": _count_cross_functional(a, t) >= t.cross_functional_at_least,
-        "mandate_shift": shifted >= t.mandate_shift_dimensions_at_least,
+        "cross_functional": len(hits) >= t.cross_functional_at_least,
+        "mandate_shift": len(shifted) >= t.mandate_shift_dimensions_at_least,
     }
 
 
 def one_seat_signals(
-    answers: Mapping[str, object],
-    cross_functional: bool,
-    t: Thresholds = THRESHOLDS,
+    answers: Mapping[str, object], *, cross_functional: bool, t: Thresholds
 ) -> dict[str, bool]:
     a: Any = answers
     return {
@@ -199,20 +159,20 @@ def one_seat_signals(
     }
 
 
-def structural_flags(answers: Mapping[str, object], t: Thresholds = THRESHOLDS) -> list[str]:
+def accountability_flags(
+    answers: Mapping[str, object], *, capacity: int, t: Thresholds
+) -> dict[str, bool]:
+    """The three flags read from the CEO's two accountability answers (and C)."""
     a: Any = answers
     owner = a["accountability.outcomes_owner"]
     resolver = a["accountability.conflict_resolver"]
-    holds = {
+    return {
         "no_outcome_owner": owner == "nobody",
         "overloaded_seat": (
-            owner == "cto"
-            and resolver == "cto"
-            and a["leadership.cto_capacity"] >= t.overloaded_capacity_at_least
+            owner == "cto" and resolver == "cto" and capacity >= t.overloaded_capacity_at_least
         ),
         "unresolved_conflicts": resolver == "nobody",
     }
-    return [flag for flag in FLAGS if holds[flag]]
 
 
 def recommend(
@@ -220,7 +180,8 @@ def recommend(
     one_seat: int,
     flags: list[str],
     cto_shipped_production_ai: object,
-    t: Thresholds = THRESHOLDS,
+    t: Thresholds,
+    fractional_flags: tuple[str, ...] = ("no_outcome_owner", "overloaded_seat"),
 ) -> str:
     """§5: the first rule that holds wins."""
     if two_seat >= t.full_time_two_seat_at_least or (
@@ -228,7 +189,7 @@ def recommend(
         and one_seat <= t.full_time_paired_one_seat_at_most
     ):
         return "full_time_caio"
-    if two_seat >= 1 or "no_outcome_owner" in flags or "overloaded_seat" in flags:
+    if two_seat >= 1 or any(flag in flags for flag in fractional_flags):
         return "fractional_caio"
     if cto_shipped_production_ai == "yes":
         return "single_seat"
@@ -236,10 +197,7 @@ def recommend(
 
 
 def reporting_line(
-    recommendation: str,
-    ai_in_core_product: bool,
-    employees: int,
-    t: Thresholds = THRESHOLDS,
+    recommendation: str, ai_in_core_product: bool, employees: int, t: Thresholds
 ) -> str:
     if recommendation not in ("full_time_caio", "fractional_caio"):
         return "none"
@@ -248,7 +206,7 @@ def reporting_line(
     return "cto_then_ceo"
 
 
-def confidence(two_seat: int, one_seat: int, flags: list[str], t: Thresholds = THRESHOLDS) -> str:
+def confidence(two_seat: int, one_seat: int, flags: list[str], t: Thresholds) -> str:
     if (two_seat >= t.high_two_seat_at_least and one_seat == 0) or (
         two_seat == 0 and one_seat >= t.high_one_seat_at_least and not flags
     ):
@@ -258,40 +216,55 @@ def confidence(two_seat: int, one_seat: int, flags: list[str], t: Thresholds = T
     return "medium"
 
 
-def score(answers: Mapping[str, object]) -> Result:
-    """Score answers that :func:`assessments.validation.validate` has accepted."""
+def overlap_answers(answers: Mapping[str, object]) -> dict[str, str]:
     a: Any = answers
-    dimensions = dimension_scores(answers)
-    two_seat = two_seat_signals(answers, dimensions)
-    one_seat = one_seat_signals(answers, cross_functional=two_seat["cross_functional"])
-    flags = structural_flags(answers)
-    t_count = sum(two_seat.values())
-    o_count = sum(one_seat.values())
-    recommendation = recommend(t_count, o_count, flags, a["leadership.cto_shipped_production_ai"])
-    overlap = {key: a[code] for key, code in _OVERLAP_CODES}
+    return {key: a[code] for key, code in _OVERLAP_CODES}
+
+
+def overlap_actions(overlap: Mapping[str, str]) -> list[str]:
+    return [key for key in OVERLAP_KEYS if overlap[key] in OVERLAP_NEEDS_GOVERNANCE]
+
+
+def validate(document: object) -> list[AnswerError]:
+    """Every problem with a 2026.1 input: a flat answers object only. A problem with the input
+    as a whole (not an object) carries the code ``""``."""
+    return validate_answers(document)
+
+
+def score(document: Mapping[str, object], t: Thresholds = THRESHOLDS) -> Result:
+    """Score answers that :func:`validate` has accepted."""
+    a: Any = document
+    capacity = a["leadership.cto_capacity"]
+    dimensions = dimension_scores(a)
+    hits = cross_functional_hits(a, t)
+    shifted = shifted_dimensions(dimensions, t)
+    two_seat = two_seat_signals(a, capacity=capacity, hits=hits, shifted=shifted, t=t)
+    one_seat = one_seat_signals(a, cross_functional=two_seat["cross_functional"], t=t)
+    holds = accountability_flags(a, capacity=capacity, t=t)
+    flags = [flag for flag in FLAGS if holds[flag]]
+    t_count, o_count = sum(two_seat.values()), sum(one_seat.values())
+    recommendation = recommend(
+        t_count, o_count, flags, a["leadership.cto_shipped_production_ai"], t
+    )
+    overlap = overlap_answers(a)
+    level = confidence(t_count, o_count, flags, t)
     return Result(
-        methodology=METHODOLOGY_VERSION,
+        methodology=VERSION,
         recommendation=recommendation,
         reporting_line=reporting_line(
-            recommendation, two_seat["ai_in_core_product"], a["profile.employees"]
+            recommendation, two_seat["ai_in_core_product"], a["profile.employees"], t
         ),
-        confidence=confidence(t_count, o_count, flags),
+        confidence=level,
         two_seat_signals=two_seat,
         one_seat_signals=one_seat,
         flags=flags,
         dimensions=dimensions,
         overlap=overlap,
-        overlap_actions=[k for k in OVERLAP_KEYS if overlap[k] in OVERLAP_NEEDS_GOVERNANCE],
+        overlap_actions=overlap_actions(overlap),
+        facts=Facts(
+            cto_capacity_used=capacity,
+            cross_functional_hits=hits,
+            shifted_dimensions=shifted,
+            confidence_before_divergence=level,
+        ),
     )
-
-
-def canonical_json(answers: Mapping[str, object]) -> str:
-    """One fixed spelling of a set of answers, so equal answers always hash alike."""
-    return json.dumps(
-        answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-
-
-def answers_sha256(answers: Mapping[str, object]) -> str:
-    """Hex SHA-256 of :func:`canonical_json`; printed on every memo to tie it to its answers."""
-    return hashlib.sha256(canonical_json(answers).encode("utf-8")).hexdigest()

@@ -1,0 +1,115 @@
+"""A scored result in words: the one thing the results page and the memo both show.
+
+Everything here is read from the :class:`Result` (what fired, what the method counted) and
+the answers it was scored from, worded by :mod:`assessments.explanations`; so the advice the
+advisor reads on screen and the board reads on paper can never drift from the score, or from
+each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assessments.explanations import (
+    CONFIDENCE_LABELS,
+    RECOMMENDATION_LABELS,
+    REPORTING_LINE_LABELS,
+    AccountabilityNote,
+    Explanation,
+    accountability_notes,
+    explain,
+    recommendation_sentence,
+)
+from assessments.methodology import Result
+from assessments.methodology.result import DimensionScore
+from assessments.questionnaire import (
+    DIMENSIONS_BY_KEY,
+    OVERLAP_AREAS,
+    SCALE_LABELS,
+    SCALE_MIN,
+    Dimension,
+    OverlapArea,
+    choice_label,
+)
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    dimension: Dimension
+    score: DimensionScore
+    today_words: str
+    needed_words: str
+
+    @property
+    def name(self) -> str:
+        return self.dimension.name
+
+
+@dataclass(frozen=True)
+class OverlapRow:
+    area: OverlapArea
+    answer: str
+    needs_governance: bool
+
+
+@dataclass(frozen=True)
+class ResultInWords:
+    result: Result
+    client_name: str
+    recommendation: str
+    reporting_line: str
+    confidence: str
+    sentence: str
+    explanation: Explanation
+    accountability: list[AccountabilityNote]
+    dimensions: list[DimensionRow]
+    overlap: list[OverlapRow]
+
+    @property
+    def reporting_phrase(self) -> str:
+        """The reporting line mid-sentence: "reports to the CEO"."""
+        return self.reporting_line[:1].lower() + self.reporting_line[1:]
+
+    @property
+    def overlap_actions(self) -> list[OverlapRow]:
+        return [row for row in self.overlap if row.needs_governance]
+
+
+def ceo_answers(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The CEO's answers of an assessment: the envelope's ``answers``, or the flat object."""
+    inner = document.get("answers")
+    return inner if isinstance(inner, Mapping) else document
+
+
+def present(result: Result, document: Mapping[str, Any], *, client_name: str) -> ResultInWords:
+    """The result in words, for ``document``: the assessment it was scored from."""
+    answers = ceo_answers(document)
+    return ResultInWords(
+        result=result,
+        client_name=client_name,
+        recommendation=RECOMMENDATION_LABELS[result.recommendation],
+        reporting_line=REPORTING_LINE_LABELS[result.reporting_line],
+        confidence=CONFIDENCE_LABELS[result.confidence],
+        sentence=recommendation_sentence(result, client_name),
+        explanation=explain(result, answers),
+        accountability=accountability_notes(result, answers),
+        dimensions=[
+            DimensionRow(
+                dimension=DIMENSIONS_BY_KEY[d.key],
+                score=d,
+                today_words=SCALE_LABELS[d.today - SCALE_MIN],
+                needed_words=SCALE_LABELS[d.needed - SCALE_MIN],
+            )
+            for d in result.dimensions
+        ],
+        overlap=[
+            OverlapRow(
+                area=area,
+                answer=choice_label(f"overlap.{area.key}", result.overlap[area.key]),
+                needs_governance=area.key in result.overlap_actions,
+            )
+            for area in OVERLAP_AREAS
+        ],
+    )
