@@ -120,10 +120,19 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def board(self) -> PersonQuerySet:
         return self.active().filter(role=Person.Role.BOARD)
 
+    def leaders(self) -> PersonQuerySet:
+        """Everyone who can give a perspective besides the CEO: the CTO above all, other
+        executives, board members."""
+        return self.active().exclude(role=Person.Role.CEO)
+
 
 class Person(models.Model):
     class Role(models.TextChoices):
         CEO = "ceo", "CEO"
+        CTO = "cto", "CTO"
+        CFO = "cfo", "CFO"
+        COO = "coo", "COO"
+        PRODUCT = "product", "Head of product"
         BOARD = "board", "Board member"
         OTHER = "other", "Other"
 
