@@ -11,3 +11,6 @@ preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 # The access log carries request paths; this logger blanks the link tokens in them.
 logger_class = "advisory.redaction.RedactingGunicornLogger"
+# gunicorn's runtime control socket is unused here; without it, several servers on one machine
+# (make run beside the tests, say) do not contend for the same socket path.
+control_socket_disable = True
