@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -166,8 +166,14 @@ class EngagementQuerySet(models.QuerySet["Engagement"]):
     def active(self) -> EngagementQuerySet:
         return self.filter(archived_at__isnull=True)
 
+    def with_ceo_progress(self) -> EngagementQuerySet:
+        """Each engagement with its CEO's assessment as ``ceo_assessment`` (or None), joined
+        in the same query: the state badge shows how far the CEO got."""
+        ceo = FilteredRelation("assessments", condition=Q(assessments__respondent="ceo"))
+        return self.annotate(ceo_assessment=ceo).select_related("ceo_assessment")
+
     def for_dashboard(self) -> EngagementQuerySet:
-        return self.select_related("client", "lead_advisor", "assessment")
+        return self.select_related("client", "lead_advisor").with_ceo_progress()
 
 
 class Engagement(models.Model):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessments.methodology import Result, method_for
+from assessments.perspectives import ownership_sentence, resolver_sentence
 from assessments.questionnaire import (
     DIMENSIONS_BY_KEY,
     QUESTIONS,
@@ -57,6 +58,8 @@ FLAG_TITLES: dict[str, str] = {
     "no_outcome_owner": "Nobody owns AI outcomes",
     "overloaded_seat": "One overloaded seat",
     "unresolved_conflicts": "Roadmap conflicts left unresolved",
+    "disputed_ownership": "Leaders disagree who owns AI outcomes",
+    "disputed_resolver": "Leaders disagree who settles conflicts",
 }
 
 
@@ -338,6 +341,14 @@ def _unresolved_conflicts(a: Any, r: Result, t: Any) -> str:
     )
 
 
+def _disputed_ownership(a: Any, r: Result, t: Any) -> str:
+    return ownership_sentence(r.perception.respondents if r.perception else ())
+
+
+def _disputed_resolver(a: Any, r: Result, t: Any) -> str:
+    return resolver_sentence(r.perception.respondents if r.perception else ())
+
+
 def _sentence_start(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -371,6 +382,8 @@ _FLAG_SENTENCES: dict[str, Sentence] = {
     "no_outcome_owner": _no_outcome_owner,
     "overloaded_seat": _overloaded_seat,
     "unresolved_conflicts": _unresolved_conflicts,
+    "disputed_ownership": _disputed_ownership,
+    "disputed_resolver": _disputed_resolver,
 }
 
 

@@ -63,7 +63,7 @@ def _field(question: Question) -> forms.Field:
     if kind == "text":
         return forms.CharField(widget=forms.Textarea(attrs={**attrs, "rows": 5}), **common)
     if kind == "choice":
-        choices = [(c.value, c.label) for c in question.choices]
+        choices = [(c.value, c.label) for c in question.offered_choices]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=attrs), **common)
     if kind == "multi":
         choices = [(c.value, c.label) for c in question.choices]
@@ -85,6 +85,16 @@ def _field(question: Question) -> forms.Field:
             common["label"] = "Today" if question.code.endswith(".today") else "In 24 months"
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=attrs), **common)
     raise ValueError(f"{question.code}: no form field for kind {kind!r}")
+
+
+def is_asked(question: Question, answers: Mapping[str, Answer]) -> bool:
+    """Whether the question is asked, given the answers so far (a conditional question is
+    asked only when the answer it depends on allows it)."""
+    condition = question.shown_when
+    if condition is None:
+        return True
+    controlling = answers.get(condition.code)
+    return controlling is not None and condition.shows(controlling.value)
 
 
 def _as_form_data(question: Question, raw: object) -> list[str]:
@@ -112,6 +122,7 @@ class SectionForm(forms.Form):
             if answer.error:
                 self.stored_errors[field_name(question.code)] = answer.error
         super().__init__(data=data)
+        self.answers = answers
         self.shown = {name: data.getlist(name) for name in data}
         self.section = section
         self.questions = {field_name(q.code): q for q in section.questions}
@@ -143,10 +154,16 @@ class SectionForm(forms.Form):
             )
 
     def groups(self) -> list[dict[str, Any]]:
-        """The fields in display order; the two scales of a dimension travel together."""
+        """The fields in display order; the two scales of a dimension travel together. A
+        question asked only under a condition says which field controls it, and starts hidden
+        unless the stored answers meet the condition (the page's script follows changes)."""
         groups: list[dict[str, Any]] = []
         for name, question in self.questions.items():
             item = {"field": self[name], "question": question}
+            if condition := question.shown_when:
+                item["shown_when"] = field_name(condition.code)
+                item["shown_values"] = " ".join(condition.values)
+                item["hidden"] = not is_asked(question, self.answers)
             dimension = DIMENSIONS_BY_KEY[question.dimension] if question.dimension else None
             if dimension is not None and groups and groups[-1]["dimension"] is dimension:
                 groups[-1]["items"].append(item)
@@ -233,3 +250,24 @@ class InviteForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("request_key", secrets.token_urlsafe(16))
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.filter(client=engagement.client).ceos()
+
+
+class LeaderInviteForm(forms.Form):
+    """Invites a leader of the client other than the CEO to give their perspective."""
+
+    person = IdChoiceField(
+        queryset=Person.objects.none(),
+        label="Leader",
+        empty_label=None,
+        help_text="They receive a personal link to a shorter questionnaire; the memo shows "
+        "their answers by role, not by name.",
+        error_messages={"invalid_choice": "Choose one of the client's leaders listed here."},
+    )
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("request_key", secrets.token_urlsafe(16))
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        field.queryset = Person.objects.filter(client=engagement.client).leaders()
+        field.label_from_instance = lambda p: f"{p.name} ({p.get_role_display()})"

@@ -2,19 +2,50 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from advisory.links import LinkState
 from advisory.models import Engagement, Person
+from assessments.methodology import NEWEST
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def ceo(self) -> AssessmentQuerySet:
+        return self.filter(respondent=Assessment.Respondent.CEO)
+
+    def perspectives(self) -> AssessmentQuerySet:
+        return self.exclude(respondent=Assessment.Respondent.CEO)
+
+    def submitted(self) -> AssessmentQuerySet:
+        return self.filter(submitted_at__isnull=False)
 
 
 class Assessment(models.Model):
-    """The CEO's answers for one engagement. Answers are stored one row per question, so two
-    tabs answering different questions never overwrite each other."""
+    """One respondent's answers for an engagement: the CEO's (one per engagement, the one that
+    makes results and a memo possible), or another leader's perspective (methodology §7).
+    Answers are stored one row per question, so two tabs answering different questions never
+    overwrite each other."""
 
-    engagement = models.OneToOneField(
-        Engagement, on_delete=models.CASCADE, related_name="assessment"
+    class Respondent(models.TextChoices):
+        # The CEO, then the roles of §7 of methodology 2026.2.
+        CEO = "ceo", "CEO"
+        CTO = "cto", "CTO"
+        CFO = "cfo", "CFO"
+        COO = "coo", "COO"
+        PRODUCT = "product", "Head of product"
+        BOARD = "board", "Board member"
+        OTHER = "other", "Other leader"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="assessments")
+    respondent = models.CharField(max_length=10, choices=Respondent.choices, default=Respondent.CEO)
+    # For a perspective: the leader who gives it. The CEO's assessment outlives a change of CEO.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
     )
+    # On the CEO's assessment: the methodology the engagement's answers are scored with. New
+    # engagements take the newest; older ones keep theirs until the advisor moves them.
+    methodology_version = models.CharField(max_length=40, default=NEWEST)
     questionnaire_version = models.PositiveSmallIntegerField()
     answered_count = models.PositiveSmallIntegerField(default=0)
     required_count = models.PositiveSmallIntegerField(default=0)
@@ -22,10 +53,31 @@ class Assessment(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AssessmentQuerySet.as_manager()
+
     FIRM_PATH = "engagement__firm"
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement"],
+                condition=Q(respondent="ceo"),
+                name="one_ceo_assessment_per_engagement",
+            ),
+            models.UniqueConstraint(
+                fields=["engagement", "person"],
+                condition=~Q(respondent="ceo"),
+                name="one_perspective_per_leader",
+            ),
+        ]
+
     def __str__(self) -> str:
-        return f"Assessment for {self.engagement}"
+        who = "CEO" if self.is_ceo else self.get_respondent_display()
+        return f"{who} assessment for {self.engagement}"
+
+    @property
+    def is_ceo(self) -> bool:
+        return self.respondent == self.Respondent.CEO
 
     @property
     def progress_percent(self) -> int:
@@ -71,9 +123,11 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
 
 class Invitation(models.Model):
-    """A personal link for the CEO. Only a SHA-256 of the token is stored."""
+    """A personal link to one respondent's questionnaire (the CEO's, or a leader's perspective).
+    Only a SHA-256 of the token is stored."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(

@@ -1,32 +1,73 @@
-"""What the engagement page shows about the questionnaire: the link, how far the CEO got."""
+"""What the engagement page shows about the questionnaires: the CEO's link and progress, and
+each leader invited to give a perspective."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
 from advisory.links import LinkState
 from advisory.models import Engagement, Person
-from assessments.forms import InviteForm
+from assessments.forms import InviteForm, LeaderInviteForm
+from assessments.methodology import method_for
 from assessments.models import Assessment, Invitation
+from assessments.services.answers import assessment_for
+
+
+@dataclass(frozen=True)
+class PerspectiveRow:
+    assessment: Assessment
+    invitation: Invitation | None
+
+    @property
+    def state(self) -> str | None:
+        return self.invitation.link_state if self.invitation is not None else None
+
+
+def _latest_invitation(assessment: Assessment) -> Invitation | None:
+    invitations = assessment.latest_invitations  # prefetched, newest first
+    return invitations[0] if invitations else None
 
 
 def assessment_panel(engagement: Engagement) -> dict[str, object]:
-    assessment = Assessment.objects.filter(engagement=engagement).first()
-    invitation = (
-        Invitation.objects.filter(engagement=engagement)
-        .select_related("person", "engagement__client")
-        .first()
+    ceo = assessment_for(engagement)
+    invitations = Invitation.objects.select_related("person", "engagement__client").order_by(
+        "-created_at"
     )
+    assessments = list(
+        engagement.assessments.select_related("person").prefetch_related(
+            Prefetch("invitations", queryset=invitations, to_attr="latest_invitations")
+        )
+    )
+    ceo = next(a for a in assessments if a.pk == ceo.pk)
+    invitation = _latest_invitation(ceo)
     has_ceo = Person.objects.filter(client_id=engagement.client_id).ceos().exists()
-    submitted = assessment is not None and assessment.is_submitted
     state = invitation.link_state if invitation is not None else None
+    leader_form = LeaderInviteForm(engagement=engagement)
+    reads_perspectives = method_for(ceo.methodology_version).perspectives
     return {
         "questionnaire": {
-            "assessment": assessment,
+            "assessment": ceo,
             "invitation": invitation,
             "invitation_state": state,
             "invitation_usable": state == LinkState.USABLE,
-            "submitted": submitted,
-            "can_invite": not submitted and not engagement.archived_at and has_ceo,
+            "submitted": ceo.is_submitted,
+            "can_invite": not ceo.is_submitted and not engagement.archived_at and has_ceo,
             "has_ceo": has_ceo,
             "invite_form": InviteForm(engagement=engagement),
-        }
+            "methodology": ceo.methodology_version,
+        },
+        "perspectives": {
+            "rows": [
+                PerspectiveRow(assessment=a, invitation=_latest_invitation(a))
+                for a in assessments
+                if not a.is_ceo
+            ],
+            "reads_perspectives": reads_perspectives,
+            "can_invite": reads_perspectives
+            and not engagement.archived_at
+            and leader_form.fields["person"].queryset.exists(),
+            "form": leader_form,
+        },
     }

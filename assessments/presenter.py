@@ -24,6 +24,7 @@ from assessments.explanations import (
 )
 from assessments.methodology import Result
 from assessments.methodology.result import DimensionScore
+from assessments.perspectives import PerceptionInWords, perception_in_words
 from assessments.questionnaire import (
     DIMENSIONS_BY_KEY,
     OVERLAP_AREAS,
@@ -66,6 +67,8 @@ class ResultInWords:
     accountability: list[AccountabilityNote]
     dimensions: list[DimensionRow]
     overlap: list[OverlapRow]
+    # Where the leaders see it differently (2026.2); None for a version without perspectives.
+    perception: PerceptionInWords | None
 
     @property
     def reporting_phrase(self) -> str:
@@ -112,4 +115,16 @@ def present(result: Result, document: Mapping[str, Any], *, client_name: str) ->
             )
             for area in OVERLAP_AREAS
         ],
+        perception=perception_in_words(result, document),
     )
+
+
+def result_changes(before: Result, after: Result) -> list[tuple[str, str, str]]:
+    """What differs between two results of the same answers, in words: (what, before,
+    after) for the recommendation, the reporting line and the confidence."""
+    pairs = [
+        ("Structure", RECOMMENDATION_LABELS, before.recommendation, after.recommendation),
+        ("Reporting line", REPORTING_LINE_LABELS, before.reporting_line, after.reporting_line),
+        ("Confidence", CONFIDENCE_LABELS, before.confidence, after.confidence),
+    ]
+    return [(what, labels[old], labels[new]) for what, labels, old, new in pairs if old != new]

@@ -1,10 +1,15 @@
-"""The CTO–CAIO mandate questionnaire, version 1, as data: the words for every answer code.
+"""The CTO–CAIO mandate questionnaires, version 2, as data: the words for every answer code.
 
+Two questionnaires: the CEO's (every code of methodology §1, in six steps) and the shorter
+one other leaders answer to give their perspective (the codes of §7, in three steps).
 The codes, their kinds and what each allows are the methodology's
 (:mod:`assessments.methodology.answers`); this module gives each one its question, help text
 and choice labels, and orders them into steps. The browser form, the results page and the
 memo appendix read it; none of them restates a label by hand, and a question cannot allow
 what the methodology does not (checked as this module loads).
+
+Version 2 added the perspective questionnaire, and shows "who does the AI leader report to?"
+only when there is a dedicated AI leader (stored as "none" otherwise: methodology 2026.2 §1).
 """
 
 from __future__ import annotations
@@ -25,13 +30,25 @@ from assessments.methodology.answers import (
 
 __all__ = ["CONCERNS_MAX_LENGTH", "DIMENSION_KEYS", "OVERLAP_KEYS", "dimension_code"]
 
-QUESTIONNAIRE_VERSION = 1
+QUESTIONNAIRE_VERSION = 2
 
 
 @dataclass(frozen=True)
 class Choice:
     value: str
     label: str
+
+
+@dataclass(frozen=True)
+class ShownWhen:
+    """A question asked only when another answer allows it; otherwise it holds ``hidden``."""
+
+    code: str
+    values: tuple[str, ...]
+    hidden: str
+
+    def shows(self, controlling: object) -> bool:
+        return controlling in self.values
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,7 @@ class Question:
     choices: tuple[Choice, ...] = ()
     # Words for each point of a "scale" question, from 1 to 5.
     scale_labels: tuple[str, ...] = ()
+    shown_when: ShownWhen | None = None
 
     def __post_init__(self) -> None:
         if tuple(c.value for c in self.choices) != self.field.choices:
@@ -84,6 +102,12 @@ class Question:
     @property
     def choice_values(self) -> tuple[str, ...]:
         return self.field.choices
+
+    @property
+    def offered_choices(self) -> tuple[Choice, ...]:
+        """The choices a person picks from: the hidden value is implied, never offered."""
+        hidden = self.shown_when.hidden if self.shown_when else None
+        return tuple(c for c in self.choices if c.value != hidden)
 
 
 def _ask(code: str, label: str, help: str, **words: object) -> Question:
@@ -403,8 +427,11 @@ _LEADERSHIP = (
     _ask(
         code="leadership.ai_leader_reports_to",
         label="Who does the AI leader report to?",
-        help="Choose 'not applicable' if there is no AI leader.",
+        help="Asked only when there is a dedicated AI leader.",
         choices=AI_LEADER_REPORTS_TO_CHOICES,
+        shown_when=ShownWhen(
+            code="leadership.ai_leader", values=("fractional", "full_time"), hidden="none"
+        ),
     ),
 )
 
@@ -506,11 +533,91 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 
-QUESTIONS: dict[str, Question] = {q.code: q for s in SECTIONS for q in s.questions}
+# --- The perspective questionnaire (methodology 2026.2 §7): the same questions, fewer. ----
+
+_PERSPECTIVE_VIEW = (
+    _ask(
+        code="leadership.cto_capacity",
+        label="How full is the CTO's plate?",
+        help="If you are the CTO, rate your own roadmap. 1 means plenty of room for new work; 5 "
+        "means there is already more work than the CTO can take on.",
+        scale_labels=CAPACITY_LABELS,
+    ),
+    *_ACCOUNTABILITY,
+)
+
+PERSPECTIVE_SECTIONS: tuple[Section, ...] = (
+    Section(
+        key="view",
+        title="The CTO and accountability",
+        intro="How much room the CTO has, who answers for AI results and who breaks ties.",
+        questions=_PERSPECTIVE_VIEW,
+    ),
+    Section(
+        key="dimensions",
+        title="The seven dimensions",
+        intro=SECTIONS[3].intro,
+        questions=_DIMENSION_QUESTIONS,
+    ),
+    Section(
+        key="overlap",
+        title="Shared ground, and anything else",
+        intro="Four areas both technology and AI leadership depend on, then room for your own "
+        "words.",
+        questions=(*_OVERLAP, *_CONTEXT),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """One questionnaire: its steps, and its questions by code in the order they are asked."""
+
+    key: str
+    sections: tuple[Section, ...]
+
+    @property
+    def questions(self) -> dict[str, Question]:
+        return {q.code: q for s in self.sections for q in s.questions}
+
+    @property
+    def required_codes(self) -> tuple[str, ...]:
+        return tuple(code for code, q in self.questions.items() if q.required)
+
+    @property
+    def section_of(self) -> dict[str, str]:
+        return {q.code: s.key for s in self.sections for q in s.questions}
+
+    def section_index(self, key: str) -> int | None:
+        for index, section in enumerate(self.sections):
+            if section.key == key:
+                return index
+        return None
+
+    @property
+    def dependents(self) -> dict[str, list[Question]]:
+        """For each answer that decides whether other questions are asked, those questions."""
+        found: dict[str, list[Question]] = {}
+        for question in self.questions.values():
+            if question.shown_when is not None:
+                found.setdefault(question.shown_when.code, []).append(question)
+        return found
+
+
+CEO_QUESTIONNAIRE = Questionnaire("ceo", SECTIONS)
+PERSPECTIVE_QUESTIONNAIRE = Questionnaire("perspective", PERSPECTIVE_SECTIONS)
+
+
+def questionnaire_for(respondent: str) -> Questionnaire:
+    """The CEO answers the whole questionnaire; every other leader the perspective one."""
+    return CEO_QUESTIONNAIRE if respondent == "ceo" else PERSPECTIVE_QUESTIONNAIRE
+
+
+QUESTIONS: dict[str, Question] = CEO_QUESTIONNAIRE.questions
 if list(QUESTIONS) != list(FIELDS):
     raise ValueError("the questionnaire must ask every code of the methodology, in its order")
-REQUIRED_CODES: tuple[str, ...] = tuple(code for code, q in QUESTIONS.items() if q.required)
-SECTION_OF: dict[str, str] = {q.code: s.key for s in SECTIONS for q in s.questions}
+REQUIRED_CODES: tuple[str, ...] = CEO_QUESTIONNAIRE.required_codes
+SECTION_OF: dict[str, str] = CEO_QUESTIONNAIRE.section_of
 
 _CHOICE_LABELS: dict[str, dict[str, str]] = {
     code: {c.value: c.label for c in q.choices} for code, q in QUESTIONS.items() if q.choices

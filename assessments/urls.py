@@ -7,6 +7,16 @@ from assessments.views import advisor, respondent
 urlpatterns = [
     path("engagements/<int:pk>/invite/", advisor.invite, name="invitation_send"),
     path(
+        "engagements/<int:pk>/perspectives/invite/",
+        advisor.invite_leader,
+        name="perspective_invite",
+    ),
+    path(
+        "engagements/<int:pk>/methodology/",
+        advisor.move_methodology,
+        name="methodology_move",
+    ),
+    path(
         "engagements/<int:pk>/invitations/<int:invitation_pk>/revoke/",
         advisor.revoke,
         name="invitation_revoke",

@@ -64,7 +64,7 @@ class Target:
 def ceo_links(count: int) -> list[str]:
     """Fresh personal links for the CEOs of `count` bench engagements (earlier ones revoked)."""
     from advisory.models import Engagement, Person
-    from assessments.services import invitation_send
+    from assessments.services.invitations import invitation_send
 
     firm, advisor = bench_firm_and_advisor()
     engagements = (

@@ -37,7 +37,9 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_for_firm(
-        request.user, Engagement.objects.select_related("client", "lead_advisor"), pk=pk
+        request.user,
+        Engagement.objects.select_related("client", "lead_advisor").with_ceo_progress(),
+        pk=pk,
     )
     context = {
         "engagement": engagement,

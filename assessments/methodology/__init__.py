@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.methodology import v2026_1
+from assessments.methodology import v2026_1, v2026_2
 from assessments.methodology.result import Result, answers_sha256, canonical_json
 from assessments.methodology.validation import AnswerError
 
@@ -60,9 +60,20 @@ METHODS: dict[str, Method] = {
             flags=v2026_1.FLAGS,
             perspectives=False,
         ),
+        Method(
+            version=v2026_2.VERSION,
+            validate=v2026_2.validate,
+            score=v2026_2.score,
+            thresholds=v2026_2.THRESHOLDS,
+            two_seat_signals=v2026_2.TWO_SEAT_SIGNALS,
+            one_seat_signals=v2026_2.ONE_SEAT_SIGNALS,
+            flags=v2026_2.FLAGS,
+            perspectives=True,
+        ),
     )
 }
-NEWEST: str = v2026_1.VERSION
+# New assessments are scored with this one.
+NEWEST: str = v2026_2.VERSION
 
 
 class UnknownMethodology(KeyError):

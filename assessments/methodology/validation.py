@@ -46,7 +46,7 @@ def _is_number(value: object) -> bool:
     )
 
 
-def _got(value: object) -> str:
+def describe_value(value: object) -> str:
     """A short, safe rendering of what was given, for error messages."""
     if value is None:
         return "null"
@@ -113,11 +113,11 @@ def _number_checker(field: Field, whole: bool) -> Checker:
 
     def check(value: object) -> str | None:
         if not accepts(value):
-            return f"expected {expected}, got {_got(value)}"
+            return f"expected {expected}, got {describe_value(value)}"
         if isinstance(value, float) and not math.isfinite(value):
-            return f"expected {expected}, got {_got(value)}"
+            return f"expected {expected}, got {describe_value(value)}"
         if (low is not None and value < low) or (high is not None and value > high):  # type: ignore[operator]
-            return f"expected {expected}, got {_got(value)}"
+            return f"expected {expected}, got {describe_value(value)}"
         return None
 
     return check
@@ -129,7 +129,7 @@ def _choice_checker(field: Field) -> Checker:
 
     def check(value: object) -> str | None:
         if not isinstance(value, str) or value not in allowed:
-            return f"expected {expected}, got {_got(value)}"
+            return f"expected {expected}, got {describe_value(value)}"
         return None
 
     return check
@@ -141,15 +141,15 @@ def _multi_checker(field: Field) -> Checker:
 
     def check(value: object) -> str | None:
         if not isinstance(value, list | tuple):
-            return f"expected {expected}, got {_got(value)}"
+            return f"expected {expected}, got {describe_value(value)}"
         unknown: list[str] = []
         repeated: list[str] = []
         seen: set[str] = set()
         for item in value:
             if not isinstance(item, str) or item not in allowed:
-                unknown.append(_got(item))
+                unknown.append(describe_value(item))
             elif item in seen:
-                repeated.append(_got(item))
+                repeated.append(describe_value(item))
             else:
                 seen.add(item)
         problems = []
@@ -169,7 +169,7 @@ def _boolean_checker(field: Field) -> Checker:
 
     def check(value: object) -> str | None:
         if not isinstance(value, bool):
-            return f"expected {expected}, got {_got(value)}"
+            return f"expected {expected}, got {describe_value(value)}"
         return None
 
     return check
@@ -181,7 +181,7 @@ def _text_checker(field: Field) -> Checker:
 
     def check(value: object) -> str | None:
         if not isinstance(value, str):
-            return f"expected {expected}, got {_got(value)}"
+            return f"expected {expected}, got {describe_value(value)}"
         if limit is not None and len(value) > limit:
             return f"expected {expected}, got {len(value):,} characters"
         return None
@@ -234,7 +234,7 @@ def validate_value(code: str, value: object) -> str | None:
     try:
         return check(value)
     except Exception:  # a hostile object (say, a broken __eq__) must not crash the caller
-        return f"expected {expectation(field)}, got {_got(value)}"
+        return f"expected {expectation(field)}, got {describe_value(value)}"
 
 
 def validate_answers(
@@ -255,7 +255,10 @@ def validate_answers(
         return [
             AnswerError(
                 root_code,
-                _message(root_code, f"expected the answers as a JSON object, got {_got(answers)}"),
+                _message(
+                    root_code,
+                    f"expected the answers as a JSON object, got {describe_value(answers)}",
+                ),
             )
         ]
     plan = _PLAN if codes is None else tuple(step for step in _PLAN if step[0] in codes)
@@ -295,7 +298,7 @@ def _validate_mapping(
             try:
                 problem = check(value)
             except Exception:  # a hostile object (a broken __eq__, say) must not escape
-                problem = f"expected {expected}, got {_got(value)}"
+                problem = f"expected {expected}, got {describe_value(value)}"
         if problem is not None:
             errors.append(AnswerError(named, f"{named}: {problem}"))
     known = {step[0] for step in plan}

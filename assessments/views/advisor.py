@@ -1,4 +1,5 @@
-"""The advisor's side of the questionnaire: invite the CEO, revoke a link, read the results."""
+"""The advisor's side of the questionnaires: invite the CEO and other leaders, revoke a link,
+read the results, move an engagement to the newest methodology."""
 
 from __future__ import annotations
 
@@ -13,16 +14,25 @@ from django.views.decorators.http import require_POST
 from advisory.access import get_for_firm
 from advisory.models import Engagement
 from assessments.chart import dimension_chart_svg
-from assessments.forms import InviteForm
-from assessments.methodology import NEWEST, method_for
+from assessments.forms import InviteForm, LeaderInviteForm
+from assessments.methodology import NEWEST
 from assessments.models import Assessment, Invitation
-from assessments.presenter import present
-from assessments.services import (
+from assessments.presenter import present, result_changes
+from assessments.questionnaire import CEO_QUESTIONNAIRE, PERSPECTIVE_QUESTIONNAIRE
+from assessments.services.answers import assessment_for
+from assessments.services.invitations import (
     InvitationAlreadyIssued,
     InvitationError,
-    assessment_answers,
     invitation_revoke,
     invitation_send,
+    perspective_invite,
+)
+from assessments.services.scoring import (
+    MethodologyMove,
+    NotScorable,
+    engagement_result,
+    methodology_move,
+    submitted_perspectives,
 )
 from assessments.views.common import answer_sections, answers_by_code
 
@@ -54,7 +64,38 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     except InvitationError as error:
         messages.error(request, str(error))
         return redirect(engagement)
-    invitation = engagement.invitations.select_related("person").first()
+    return _link_shown_once(request, engagement, link)
+
+
+@never_cache
+@require_POST
+@login_required
+def invite_leader(request: HttpRequest, pk: int) -> HttpResponse:
+    """A link for a leader of the client to give their perspective, shown once like the
+    CEO's."""
+    engagement = get_for_firm(request.user, Engagement.objects.select_related("client"), pk=pk)
+    form = LeaderInviteForm(request.POST, engagement=engagement)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("person", ["Choose a leader."])))
+        return redirect(engagement)
+    try:
+        link = perspective_invite(
+            engagement=engagement,
+            person=form.cleaned_data["person"],
+            actor=request.user,
+            request_key=form.cleaned_data["request_key"],
+        )
+    except InvitationAlreadyIssued as error:
+        messages.info(request, str(error))
+        return redirect(engagement)
+    except InvitationError as error:
+        messages.error(request, str(error))
+        return redirect(engagement)
+    return _link_shown_once(request, engagement, link)
+
+
+def _link_shown_once(request: HttpRequest, engagement: Engagement, link: str) -> HttpResponse:
+    invitation = engagement.invitations.select_related("person", "assessment").first()
     return render(
         request,
         "assessments/invitation_sent.html",
@@ -81,21 +122,90 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_for_firm(
         request.user, Engagement.objects.select_related("client", "firm"), pk=pk
     )
-    assessment = Assessment.objects.filter(engagement=engagement).first()
+    assessment = assessment_for(engagement)
     context: dict[str, object] = {"engagement": engagement, "assessment": assessment}
-    if assessment is not None and assessment.is_submitted:
+    if assessment.is_submitted:
         context |= _results_context(engagement, assessment)
+    if assessment.methodology_version != NEWEST:
+        context["newer"] = _newer_methodology(engagement, assessment)
     return render(request, "assessments/results.html", context)
 
 
 def _results_context(engagement: Engagement, assessment: Assessment) -> dict[str, object]:
-    """The scored result in the words the memo uses, computed from the stored answers."""
-    document = assessment_answers(assessment)
-    result = method_for(NEWEST).score(document)
+    """The scored result in the words the memo uses, from the stored answers: the CEO's and
+    every perspective submitted so far."""
+    try:
+        scored = engagement_result(engagement)
+    except NotScorable as problem:
+        return {"not_scorable": str(problem)}
+    result = scored.result
     chart = dimension_chart_svg(result.dimensions, accent=engagement.firm.accent_color)
-    return {
+    context: dict[str, object] = {
         "result": result,
-        "words": present(result, document, client_name=engagement.client.name),
+        "words": present(result, scored.document, client_name=engagement.client.name),
         "chart": mark_safe(chart),  # noqa: S308 - the chart escapes every text it draws
-        "answer_sections": answer_sections(answers_by_code(assessment)),
+        "answer_sections": answer_sections(answers_by_code(assessment), CEO_QUESTIONNAIRE),
+        "perspective_answers": [
+            (p, answer_sections(answers_by_code(p), PERSPECTIVE_QUESTIONNAIRE))
+            for p in submitted_perspectives(engagement)
+        ],
+        "perspectives_not_in_memo": _perspectives_since_last_memo(engagement),
     }
+    return context
+
+
+def _perspectives_since_last_memo(engagement: Engagement) -> list[Assessment]:
+    """Perspectives submitted after the newest memo version was requested: they reach the
+    memo only through a new version."""
+    newest = engagement.memo_versions.order_by("-number").first()
+    if newest is None:
+        return []
+    return list(
+        engagement.assessments.perspectives()
+        .submitted()
+        .filter(submitted_at__gt=newest.requested_at)
+        .select_related("person")
+    )
+
+
+def _newer_methodology(engagement: Engagement, assessment: Assessment) -> dict[str, object]:
+    """What the newest methodology would make of the same answers, for the advisor to judge
+    before moving the engagement to it."""
+    newer: dict[str, object] = {"version": NEWEST, "current": assessment.methodology_version}
+    if not assessment.is_submitted:
+        return newer
+    try:
+        scored = engagement_result(engagement, version=NEWEST)
+        current = engagement_result(engagement).result
+    except NotScorable as problem:
+        return newer | {"problem": str(problem)}
+    return newer | {
+        "words": present(scored.result, scored.document, client_name=engagement.client.name),
+        "changes": result_changes(current, scored.result),
+    }
+
+
+@require_POST
+@login_required
+def move_methodology(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moves the engagement to the newest methodology: a visible, audited action."""
+    engagement = get_for_firm(
+        request.user, Engagement.objects.select_related("client", "firm"), pk=pk
+    )
+    try:
+        moved = methodology_move(engagement=engagement, actor=request.user)
+    except NotScorable as problem:
+        messages.error(request, str(problem))
+        return redirect("assessment_results", engagement.pk)
+    messages.success(request, _moved_message(moved))
+    return redirect("assessment_results", engagement.pk)
+
+
+def _moved_message(moved: MethodologyMove) -> str:
+    text = f"The engagement now uses methodology {NEWEST}."
+    if moved.before is None or moved.after is None:
+        return text + " The CEO's answers will be scored with it once submitted."
+    changes = result_changes(moved.before, moved.after)
+    if not changes:
+        return text + " The recommendation, reporting line and confidence are unchanged."
+    return text + " " + " ".join(f"{what}: {old} → {new}." for what, old, new in changes)

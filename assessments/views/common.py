@@ -1,23 +1,14 @@
-"""Read helpers the CEO's pages and the advisor's results page share."""
+"""Read helpers the respondents' pages and the advisor's results page share."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assessments.forms import field_name
+from assessments.forms import field_name, is_asked
 from assessments.methodology import AnswerError
 from assessments.models import Answer, Assessment
-from assessments.questionnaire import (
-    QUESTIONS,
-    SECTION_OF,
-    SECTIONS,
-    Question,
-    Section,
-    display_value,
-)
-
-SECTION_INDEX: dict[str, int] = {section.key: index for index, section in enumerate(SECTIONS)}
+from assessments.questionnaire import Question, Questionnaire, Section, display_value
 
 
 @dataclass(frozen=True)
@@ -59,23 +50,30 @@ def _row(question: Question, answer: Answer | None) -> AnswerRow:
     )
 
 
-def answer_sections(answers: Mapping[str, Answer]) -> list[AnswerSection]:
-    """Every question with its answer in words, section by section, as the CEO gave them."""
+def answer_sections(
+    answers: Mapping[str, Answer], questionnaire: Questionnaire
+) -> list[AnswerSection]:
+    """Every question asked, with its answer in words, section by section, as given."""
     return [
         AnswerSection(
             section=section,
             number=index + 1,
-            rows=[_row(q, answers.get(q.code)) for q in section.questions],
+            rows=[_row(q, answers.get(q.code)) for q in section.questions if is_asked(q, answers)],
         )
-        for index, section in enumerate(SECTIONS)
+        for index, section in enumerate(questionnaire.sections)
     ]
 
 
-def problems_in_words(problems: list[AnswerError], answers: Mapping[str, Answer]) -> list[Problem]:
-    """The validator's findings, reworded for the CEO: which question, and what to do."""
+def problems_in_words(
+    problems: list[AnswerError], answers: Mapping[str, Answer], questionnaire: Questionnaire
+) -> list[Problem]:
+    """The validator's findings, reworded for the respondent: which question, and what to do."""
+    questions = questionnaire.questions
+    section_of = questionnaire.section_of
+    sections = {section.key: section for section in questionnaire.sections}
     shown: list[Problem] = []
     for problem in problems:
-        question = QUESTIONS.get(problem.code)
+        question = questions.get(problem.code)
         if question is None:
             continue
         answer = answers.get(problem.code)
@@ -85,20 +83,24 @@ def problems_in_words(problems: list[AnswerError], answers: Mapping[str, Answer]
                 code=problem.code,
                 label=question.label,
                 message=message,
-                section=SECTIONS[SECTION_INDEX[SECTION_OF[problem.code]]],
+                section=sections[section_of[problem.code]],
                 field=field_name(problem.code),
             )
         )
     return shown
 
 
-def first_open_section(answers: Mapping[str, Answer]) -> Section:
-    """Where a returning CEO picks up: the first step with a required question still open."""
-    for section in SECTIONS:
+def first_open_section(answers: Mapping[str, Answer], questionnaire: Questionnaire) -> Section:
+    """Where a returning respondent picks up: the first step with a question still open."""
+    for section in questionnaire.sections:
         for question in section.questions:
             answer = answers.get(question.code)
             if answer is not None and answer.error:
                 return section
-            if question.required and (answer is None or answer.value is None):
+            if (
+                question.required
+                and is_asked(question, answers)
+                and (answer is None or answer.value is None)
+            ):
                 return section
-    return SECTIONS[-1]
+    return questionnaire.sections[-1]

@@ -1,8 +1,12 @@
-"""The CEO's pages, reached through the personal link: no account, the token is the key."""
+"""The respondents' pages, reached through a personal link: no account, the token is the key.
+
+The link opens one respondent's questionnaire: the CEO's, or the shorter perspective one a
+leader of the client answers (methodology §7). The pages are the same for both.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 
 from django.conf import settings
@@ -16,23 +20,24 @@ from django_ratelimit.core import is_ratelimited
 from advisory.links import LinkState
 from advisory.tokens import token_hash
 from advisory.views.errors import rate_limited
-from assessments.forms import SectionForm, code_for, posted_answers
-from assessments.models import Assessment, Invitation
-from assessments.questionnaire import QUESTIONS, SECTIONS
-from assessments.services import (
+from assessments.forms import SectionForm, code_for, field_name, is_asked, posted_answers
+from assessments.models import Answer, Assessment, Invitation
+from assessments.questionnaire import Questionnaire, Section
+from assessments.services.answers import (
     AssessmentLocked,
     answer_clear,
     answer_save,
     answers_save,
-    assessment_for,
     assessment_problems,
     assessment_submit,
+    questionnaire_of,
+)
+from assessments.services.invitations import (
     invitation_record_open,
     invitation_resolve,
     respondent_label,
 )
 from assessments.views.common import (
-    SECTION_INDEX,
     answer_sections,
     answers_by_code,
     first_open_section,
@@ -81,19 +86,23 @@ def respondent_view(view: RespondentView) -> RespondentView:
                 {"reason": state, "firm": invitation.engagement.firm},
                 status=410,
             )
-        assessment = assessment_for(invitation.engagement)
-        return view(request, token=token, invitation=invitation, assessment=assessment, **kwargs)
+        return view(
+            request, token=token, invitation=invitation, assessment=invitation.assessment, **kwargs
+        )
 
     return wrapper
 
 
 def _context(token: str, invitation: Invitation, assessment: Assessment) -> dict[str, object]:
+    questionnaire = questionnaire_of(assessment)
     return {
         "token": token,
         "invitation": invitation,
         "assessment": assessment,
         "firm": invitation.engagement.firm,
-        "sections": SECTIONS,
+        "questionnaire": questionnaire,
+        "sections": questionnaire.sections,
+        "is_ceo": assessment.is_ceo,
     }
 
 
@@ -105,10 +114,11 @@ def welcome(
     invitation_record_open(invitation=invitation)
     answers = answers_by_code(assessment)
     context = _context(token, invitation, assessment)
+    questionnaire = context["questionnaire"]
     if assessment.is_submitted:
-        context["answer_sections"] = answer_sections(answers)
+        context["answer_sections"] = answer_sections(answers, questionnaire)
         return render(request, "assessments/questionnaire/done.html", context)
-    context["resume"] = first_open_section(answers)
+    context["resume"] = first_open_section(answers, questionnaire)
     return render(request, "assessments/questionnaire/welcome.html", context)
 
 
@@ -122,23 +132,25 @@ def step(
     assessment: Assessment,
     section: str,
 ) -> HttpResponse:
-    index = SECTION_INDEX.get(section)
+    questionnaire = questionnaire_of(assessment)
+    sections = questionnaire.sections
+    index = questionnaire.section_index(section)
     if index is None:
         return redirect("questionnaire_welcome", token)
     if assessment.is_submitted:
         return redirect("questionnaire_welcome", token)
-    current = SECTIONS[index]
+    current = sections[index]
     answers = answers_by_code(assessment)
     if request.method == "POST":
-        return _save_step(request, token, invitation, assessment, index, answers)
+        return _save_step(request, token, invitation, assessment, questionnaire, index, answers)
     invitation_record_open(invitation=invitation)
     form = SectionForm(current, answers)
     context = _context(token, invitation, assessment) | {
         "section": current,
         "number": index + 1,
         "form": form,
-        "previous": SECTIONS[index - 1] if index else None,
-        "next": SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None,
+        "previous": sections[index - 1] if index else None,
+        "next": sections[index + 1] if index + 1 < len(sections) else None,
     }
     return render(request, "assessments/questionnaire/step.html", context)
 
@@ -148,15 +160,17 @@ def _save_step(
     token: str,
     invitation: Invitation,
     assessment: Assessment,
+    questionnaire: Questionnaire,
     index: int,
     answers: dict,
 ) -> HttpResponse:
-    section = SECTIONS[index]
+    sections = questionnaire.sections
+    section = sections[index]
     try:
         answers_save(
             assessment=assessment,
             answers=posted_answers(section, request.POST, answers),
-            actor_label=respondent_label(invitation.person),
+            actor_label=respondent_label(invitation),
         )
     except AssessmentLocked:
         return redirect("questionnaire_welcome", token)
@@ -166,10 +180,16 @@ def _save_step(
     if has_errors.exists():
         target = reverse("questionnaire_step", args=[token, section.key])
         return redirect(target + "#error-summary")
+    opened = _newly_asked(section, answers, answers_by_code(assessment))
+    if action != "back" and opened:
+        # An answer on this page opened a question it hides until then (without the page's
+        # script the browser could not show it): stay, so it is seen and answered.
+        target = reverse("questionnaire_step", args=[token, section.key])
+        return redirect(target + f"#div_id_{opened}")
     if action == "back" and index:
-        return redirect("questionnaire_step", token, SECTIONS[index - 1].key)
-    if action == "next" and index + 1 < len(SECTIONS):
-        return redirect("questionnaire_step", token, SECTIONS[index + 1].key)
+        return redirect("questionnaire_step", token, sections[index - 1].key)
+    if action == "next" and index + 1 < len(sections):
+        return redirect("questionnaire_step", token, sections[index + 1].key)
     if action == "stay":
         return redirect("questionnaire_step", token, section.key)
     return redirect("questionnaire_review", token)
@@ -183,11 +203,11 @@ def autosave(
     """Saves one field as it is answered; the page's plain form post does the same without JS."""
     name = request.POST.get("field", "")
     code = code_for(name)
-    question = QUESTIONS.get(code)
+    question = questionnaire_of(assessment).questions.get(code)
     if question is None:
         return JsonResponse({"ok": False, "error": "Unknown question."}, status=400)
     values = request.POST.getlist("value")
-    who = respondent_label(invitation.person)
+    who = respondent_label(invitation)
     try:
         if question.kind == "multi" and not values:
             answer_clear(assessment=assessment, code=code, actor_label=who)
@@ -221,7 +241,7 @@ def review(
     submitted = request.method == "POST"
     if submitted:
         problems = assessment_submit(
-            assessment=assessment, actor_label=respondent_label(invitation.person)
+            assessment=assessment, actor_label=respondent_label(invitation)
         )
         if not problems:
             return redirect("questionnaire_welcome", token)
@@ -229,12 +249,31 @@ def review(
         invitation_record_open(invitation=invitation)
         problems = assessment_problems(assessment)
     answers = answers_by_code(assessment)
-    context = _context(token, invitation, assessment) | {
-        "answer_sections": answer_sections(answers),
-        "problems": problems_in_words(problems, answers),
+    context = _context(token, invitation, assessment)
+    questionnaire = context["questionnaire"]
+    context |= {
+        "answer_sections": answer_sections(answers, questionnaire),
+        "problems": problems_in_words(problems, answers, questionnaire),
         "refused": submitted,
-        "number": len(SECTIONS) + 1,
+        "number": len(questionnaire.sections) + 1,
     }
     return render(
         request, "assessments/questionnaire/review.html", context, status=400 if submitted else 200
     )
+
+
+def _newly_asked(
+    section: Section, before: Mapping[str, Answer], after: Mapping[str, Answer]
+) -> str:
+    """The form field of the first question of ``section`` that the step's answers opened
+    and that has no answer yet, or ""."""
+    for question in section.questions:
+        answer = after.get(question.code)
+        if (
+            question.shown_when is not None
+            and is_asked(question, after)
+            and not is_asked(question, before)
+            and (answer is None or answer.value is None)
+        ):
+            return field_name(question.code)
+    return ""

@@ -29,10 +29,9 @@ from django.utils import timezone
 
 from advisory.models import Engagement, User
 from advisory.services import audit_record, engagement_set_state
-from assessments.methodology import NEWEST, answers_sha256, method_for
-from assessments.models import Assessment
-from assessments.questionnaire import QUESTIONNAIRE_VERSION
-from assessments.services import assessment_answers
+from assessments.methodology import answers_sha256
+from assessments.services.answers import assessment_for
+from assessments.services.scoring import NotScorable, engagement_result
 from reports.models import MemoVersion
 from reports.services.rendering import TEMPLATE_VERSION, MemoInput, memo_pdf
 from reports.tasks import render_memo_version as render_memo_version_task
@@ -127,13 +126,6 @@ def engagement_memo_state_sync(*, engagement: Engagement) -> str:
 # --- Request. --------------------------------------------------------------------------------
 
 
-def _submitted_assessment(engagement: Engagement) -> Assessment:
-    assessment = Assessment.objects.filter(engagement=engagement).first()
-    if assessment is None or not assessment.is_submitted:
-        raise MemoError("The CEO has not submitted the assessment yet.")
-    return assessment
-
-
 def _publish(version_id: int) -> None:
     """Hands the version to a worker; a broker outage leaves it queued for the sweep."""
     try:
@@ -149,7 +141,13 @@ def _enqueue_on_commit(version_id: int) -> None:
 
 
 def _new_version(
-    *, engagement: Engagement, actor: User, answers: dict, commentary: str
+    *,
+    engagement: Engagement,
+    actor: User,
+    answers: dict,
+    commentary: str,
+    methodology_version: str,
+    questionnaire_version: int,
 ) -> MemoVersion:
     """A new version, or the newest one if it is still being prepared from the same answers
     and commentary: a double click on "Prepare the memo" must not make two memos.
@@ -173,8 +171,8 @@ def _new_version(
     return MemoVersion.objects.create(
         engagement=engagement,
         number=(newest.number if newest else 0) + 1,
-        methodology_version=NEWEST,
-        questionnaire_version=QUESTIONNAIRE_VERSION,
+        methodology_version=methodology_version,
+        questionnaire_version=questionnaire_version,
         template_version=TEMPLATE_VERSION,
         answers=answers,
         answers_sha256=sha,
@@ -197,15 +195,23 @@ def _queued(version: MemoVersion, *, actor: User, action: str, summary: str) -> 
 def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -> MemoVersion:
     """A new memo version from the submitted answers, rendered by a worker after commit.
 
-    Asked again while the newest version is still being prepared from the same answers and
-    commentary, it returns that version (``reused`` set) and records nothing new.
+    The version snapshots the assessment as the engagement's methodology reads it: the CEO's
+    answers and every perspective submitted by now (a perspective submitted later needs a new
+    version). Asked again while the newest version is still being prepared from the same
+    answers and commentary, it returns that version (``reused`` set) and records nothing new.
     """
-    assessment = _submitted_assessment(engagement)
-    answers = assessment_answers(assessment)
-    if method_for(NEWEST).validate(answers):
-        raise MemoError("The submitted answers are incomplete, so no memo can be made from them.")
+    try:
+        scored = engagement_result(engagement)
+    except NotScorable as problem:
+        raise MemoError(str(problem)) from None
+    ceo = assessment_for(engagement)
     version = _new_version(
-        engagement=engagement, actor=actor, answers=answers, commentary=commentary
+        engagement=engagement,
+        actor=actor,
+        answers=scored.document,
+        commentary=commentary,
+        methodology_version=scored.result.methodology,
+        questionnaire_version=ceo.questionnaire_version,
     )
     if version.reused:
         return version
@@ -223,7 +229,12 @@ def memo_revise(*, version: MemoVersion, actor: User, commentary: str) -> MemoVe
     """
     engagement = version.engagement
     new = _new_version(
-        engagement=engagement, actor=actor, answers=version.answers, commentary=commentary
+        engagement=engagement,
+        actor=actor,
+        answers=version.answers,
+        commentary=commentary,
+        methodology_version=version.methodology_version,
+        questionnaire_version=version.questionnaire_version,
     )
     if new.reused:
         return new
@@ -277,6 +288,7 @@ def memo_input(version: MemoVersion) -> MemoInput:
     return MemoInput(
         answers=version.answers,
         methodology_version=version.methodology_version,
+        questionnaire_version=version.questionnaire_version,
         answers_sha256=version.answers_sha256,
         client_name=engagement.client.name,
         firm_name=firm.name,

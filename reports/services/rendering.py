@@ -24,7 +24,13 @@ from django.utils.safestring import mark_safe
 from assessments.chart import dimension_chart_svg
 from assessments.methodology import NEWEST, answers_sha256, method_for
 from assessments.presenter import ceo_answers, present
-from assessments.questionnaire import QUESTIONNAIRE_VERSION, SECTIONS, display_value
+from assessments.questionnaire import (
+    PERSPECTIVE_SECTIONS,
+    QUESTIONNAIRE_VERSION,
+    SECTIONS,
+    Section,
+    display_value,
+)
 from reports.fetcher import StaticOnlyFetcher, static_url
 
 # Bump when the memo's wording or layout changes, so every memo says which template made it.
@@ -45,6 +51,7 @@ class MemoInput:
     answers: Mapping[str, Any]
     client_name: str
     methodology_version: str = NEWEST
+    questionnaire_version: int = QUESTIONNAIRE_VERSION
     firm_name: str = ""
     advisor_name: str = ""
     commentary: str = ""
@@ -82,7 +89,9 @@ def logo_data_url(content: bytes | None) -> str:
     return ""
 
 
-def _appendix(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _appendix(
+    answers: Mapping[str, Any], sections: tuple[Section, ...] = SECTIONS
+) -> list[dict[str, Any]]:
     return [
         {
             "title": section.title,
@@ -98,7 +107,7 @@ def _appendix(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
                 if q.kind == "text"
             ],
         }
-        for section in SECTIONS
+        for section in sections
     ]
 
 
@@ -131,8 +140,12 @@ def memo_context(memo: MemoInput) -> dict[str, Any]:
         "commentary": memo.commentary,
         "concerns": concerns if isinstance(concerns, str) else "",
         "appendix": _appendix(answers),
+        "perspective_appendices": [
+            (leader, _appendix(leader.answers, PERSPECTIVE_SECTIONS))
+            for leader in (words.perception.leaders[1:] if words.perception else [])
+        ],
         "methodology_version": result.methodology,
-        "questionnaire_version": QUESTIONNAIRE_VERSION,
+        "questionnaire_version": memo.questionnaire_version,
         "template_version": TEMPLATE_VERSION,
         "answers_sha256": sha,
         "answers_sha12": sha[:12],

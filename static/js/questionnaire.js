@@ -9,6 +9,29 @@
   }
 
   var form = document.querySelector("form[data-autosave-url]");
+
+  // A question asked only under a condition (the AI leader's reporting line, asked only when
+  // there is an AI leader) follows the answer it depends on. The server stores the implied
+  // answer when it is hidden; here it is only shown or hidden.
+  function followConditions() {
+    form.querySelectorAll("[data-shown-when]").forEach(function (question) {
+      var controlling = form.querySelector(
+        "[name='" + question.getAttribute("data-shown-when") + "']:checked"
+      );
+      var values = question.getAttribute("data-shown-values").split(" ");
+      var shown = controlling !== null && values.indexOf(controlling.value) !== -1;
+      if (!shown) {
+        question.querySelectorAll("input:checked").forEach(function (input) {
+          input.checked = false;
+        });
+      }
+      question.hidden = !shown;
+    });
+  }
+  if (form) {
+    form.addEventListener("change", followConditions);
+  }
+
   if (!form || !window.fetch || !window.URLSearchParams) {
     return;
   }

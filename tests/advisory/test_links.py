@@ -13,8 +13,8 @@ from advisory.links import LinkState
 from advisory.models import AuditEvent, Engagement
 from advisory.services import client_archive
 from advisory.tokens import token_new
-from assessments.models import Invitation
-from assessments.services import invitation_send
+from assessments.models import Assessment, Invitation
+from assessments.services.invitations import invitation_send
 from reports.models import Delivery
 from tests.assessments.helpers import token_of
 
@@ -95,6 +95,7 @@ def test_archiving_a_client_archives_its_engagements_and_withdraws_their_links(
     token, hashed = token_new()
     Invitation.objects.create(
         engagement=engagement,
+        assessment=Assessment.objects.ceo().get(engagement=engagement),
         person=ceo,
         token_hash=hashed,
         expires_at=timezone.now() + timedelta(days=30),

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from advisory.models import Engagement, Person, User
 from assessments.forms import field_name
 from assessments.models import Assessment
-from assessments.services import answer_save, assessment_for, invitation_send
+from assessments.services.answers import answer_save, assessment_for
+from assessments.services.invitations import invitation_send
 
 
 def invite(engagement: Engagement, ceo: Person, advisor: User) -> str:

@@ -120,7 +120,8 @@ def test_mixed_list_keeps_positions_and_exits_1(write_json) -> None:
             }
         ]
     }
-    assert [e["code"] for e in results[2]["errors"]] == [""]
+    # 2026.2 §7: an input that is not an object is "assessment" (2026.1 said "").
+    assert [e["code"] for e in results[2]["errors"]] == ["assessment"]
     assert results[3] == method_for(NEWEST).score(batch[3]).to_dict()
     assert "2 of 4" in done.stderr
 

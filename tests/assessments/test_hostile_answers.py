@@ -7,7 +7,8 @@ import pytest
 
 from assessments.forms import SHOWN_FIELD
 from assessments.models import Answer
-from assessments.services import assessment_for, invitation_send
+from assessments.services.answers import assessment_for
+from assessments.services.invitations import invitation_send
 
 pytestmark = pytest.mark.django_db
 

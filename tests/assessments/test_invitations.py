@@ -12,7 +12,7 @@ from django.utils import timezone
 from advisory.models import AuditEvent, Engagement, Person
 from advisory.tokens import token_hash
 from assessments.models import Invitation
-from assessments.services import (
+from assessments.services.invitations import (
     InvitationError,
     invitation_record_open,
     invitation_resolve,

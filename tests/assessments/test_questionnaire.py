@@ -87,8 +87,9 @@ SPEC: dict[str, tuple[str, int | None, int | None, list[str]]] = {
 }
 
 
-def test_version_is_one() -> None:
-    assert QUESTIONNAIRE_VERSION == 1
+def test_version_is_two() -> None:
+    # 2: the perspective questionnaire, and the conditional "reports to" question.
+    assert QUESTIONNAIRE_VERSION == 2
 
 
 def test_codes_are_exactly_those_of_the_methodology() -> None:

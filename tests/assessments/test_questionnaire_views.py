@@ -13,15 +13,14 @@ from advisory.models import AuditEvent, Engagement
 from assessments.forms import field_name
 from assessments.models import Answer, Assessment, Invitation
 from assessments.questionnaire import QUESTIONS, REQUIRED_CODES, SECTIONS
-from assessments.services import (
+from assessments.services.answers import (
     AssessmentLocked,
     answer_save,
     assessment_answers,
     assessment_for,
     assessment_submit,
-    invitation_resolve,
-    invitation_revoke,
 )
+from assessments.services.invitations import invitation_resolve, invitation_revoke
 from tests.assessments.factories import valid_answers
 from tests.assessments.helpers import answer_all, invite, step_post
 from tests.conftest import clear_cache

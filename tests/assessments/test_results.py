@@ -7,7 +7,7 @@ from django.utils.html import escape
 from assessments import explanations
 from assessments.methodology import NEWEST, method_for
 from assessments.questionnaire import DIMENSIONS, QUESTIONS, display_value
-from assessments.services import assessment_for, assessment_submit
+from assessments.services.answers import assessment_for, assessment_submit
 from tests.assessments.factories import dimensions, valid_answers
 from tests.assessments.helpers import answer_all, invite
 
@@ -89,6 +89,10 @@ def test_results_page_shows_dimensions_overlap_and_answers(advisor_http, engagem
     assert "<strong>Security of AI models and data</strong>" in html
     assert "<strong>Cloud and compute allocation</strong>" not in html
     for code, value in answers.items():
+        if code == "leadership.ai_leader_reports_to" and answers["leadership.ai_leader"] == "none":
+            # Not asked without an AI leader (methodology 2026.2 §1).
+            assert escape(QUESTIONS[code].label) not in html
+            continue
         assert escape(QUESTIONS[code].label) in html
         assert escape(display_value(code, value)) in html
 

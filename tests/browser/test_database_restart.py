@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 
 from assessments.models import Assessment
-from assessments.services import assessment_answers, invitation_send
+from assessments.services.answers import assessment_answers
+from assessments.services.invitations import invitation_send
 from tests.browser.ui import answer_question, wait_saved
 
 pytestmark = [

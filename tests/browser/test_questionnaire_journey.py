@@ -11,14 +11,8 @@ from assessments.forms import field_name
 from assessments.methodology import NEWEST, method_for
 from assessments.models import Assessment, Invitation
 from assessments.questionnaire import SECTIONS
-from assessments.services import (
-    assessment_answers,
-    assessment_for,
-    assessment_submit,
-    invitation_resolve,
-    invitation_revoke,
-    invitation_send,
-)
+from assessments.services.answers import assessment_answers, assessment_for, assessment_submit
+from assessments.services.invitations import invitation_resolve, invitation_revoke, invitation_send
 from tests.assessments.factories import valid_answers
 from tests.assessments.helpers import answer_all
 from tests.browser.conftest import axe_violations, describe, shot, sign_in

@@ -28,6 +28,9 @@ def answer_question(page, code: str, value: object) -> None:
 
 def answer_section(page, section: Section, answers: dict[str, object]) -> None:
     for question in section.questions:
+        condition = question.shown_when
+        if condition and not condition.shows(answers.get(condition.code)):
+            continue  # not asked: the page hides it and stores the implied answer
         if question.code in answers:
             answer_question(page, question.code, answers[question.code])
 

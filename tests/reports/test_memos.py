@@ -12,6 +12,7 @@ from django.utils import timezone
 from advisory.models import AuditEvent, Engagement, Person
 from assessments.methodology import NEWEST as METHODOLOGY_VERSION
 from assessments.methodology import answers_sha256
+from assessments.questionnaire import QUESTIONNAIRE_VERSION
 from reports.models import Delivery, MemoVersion
 from reports.services.delivery import delivery_resolve, memo_send
 from reports.services.memos import (
@@ -54,7 +55,7 @@ def test_request_snapshots_the_answers_and_enqueues_after_commit(
     assert version.answers == valid_answers()
     assert version.answers_sha256 == answers_sha256(valid_answers())
     assert version.methodology_version == METHODOLOGY_VERSION
-    assert version.questionnaire_version == 1 and version.template_version
+    assert version.questionnaire_version == QUESTIONNAIRE_VERSION and version.template_version
     assert version.commentary == "Note"
     engagement.refresh_from_db()
     assert engagement.state == Engagement.State.MEMO_RENDERING

@@ -12,12 +12,8 @@ from django.test.utils import override_settings
 from advisory.models import Client, Engagement, Firm, Membership, Person, User
 from advisory.services import audit_record, engagement_set_state
 from assessments.samples import SAMPLES, as_form_input
-from assessments.services import (
-    answer_save,
-    assessment_for,
-    assessment_submit,
-    invitation_send,
-)
+from assessments.services.answers import answer_save, assessment_for, assessment_submit
+from assessments.services.invitations import invitation_send
 from reports.models import MemoVersion
 from reports.services.delivery import memo_send
 from reports.services.memos import memo_approve, memo_render, memo_request

@@ -48,11 +48,31 @@ def parse_document(raw: bytes | str) -> Any:
     return json.loads(raw, object_pairs_hook=_object_hook)
 
 
+def repeated_keys(document: object) -> list[AnswerError]:
+    """Keys given twice anywhere an assessment has them: the flat answers or the envelope,
+    the CEO's answers inside it, and each perspective's (json.loads would keep only the last
+    of each, silently)."""
+    errors = []
+
+    def note(obj: object, prefix: str) -> None:
+        for key in getattr(obj, "repeated", ()):
+            code = prefix + key
+            errors.append(AnswerError(code, f"{code}: given more than once; give each answer once"))
+
+    note(document, "")
+    if isinstance(document, dict) and "answers" in document:
+        note(document["answers"], "")
+        perspectives = document.get("perspectives")
+        for index, perspective in enumerate(perspectives if isinstance(perspectives, list) else []):
+            note(perspective, f"perspectives.{index}.")
+            if isinstance(perspective, dict):
+                note(perspective.get("answers"), f"perspectives.{index}.")
+    return errors
+
+
 def assess_one(document: object, method: Method) -> tuple[dict[str, Any], bool]:
     """The result for one assessment, or its errors; the flag says whether it was valid."""
-    errors = method.validate(document)
-    for code in getattr(document, "repeated", ()):
-        errors.append(AnswerError(code, f"{code}: given more than once; give each answer once"))
+    errors = method.validate(document) + repeated_keys(document)
     if errors:
         return {"errors": [error.as_dict() for error in errors]}, False
     return method.score(document).to_dict(), True  # type: ignore[arg-type]

@@ -1,8 +1,10 @@
-"""``manage.py render_memo FILE --client NAME --output PATH``: one memo from one answers object.
+"""``manage.py render_memo FILE --client NAME --output PATH [--commentary TEXT]``: one memo
+from one assessment (an answers object, or an envelope with perspectives), scored with the
+newest methodology.
 
 It goes through the same rendering service as the Celery task, with no database record. FILE
-is a path, or ``-`` for standard input. Invalid answers are listed on standard error, one per
-line, and the command exits 1 without writing anything.
+is a path, or ``-`` for standard input. Invalid input is listed on standard error, one problem
+per line, and the command exits 1 without writing anything.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.management.commands.assess import parse_document
-from assessments.methodology import NEWEST, AnswerError, method_for
+from assessments.management.commands.assess import parse_document, repeated_keys
+from assessments.methodology import NEWEST, method_for
 from reports.services.rendering import MemoInput, memo_pdf
 
 EXIT_INVALID_ANSWERS = 1
 
 
 class Command(BaseCommand):
-    help = "Render the board memo for one answers object to a PDF file."
+    help = (
+        "Render the board memo for one assessment (an answers object or an envelope with "
+        "perspectives) to a PDF file."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="answers JSON file, or - for standard input")
@@ -40,9 +45,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise CommandError(f"could not read answers from {source}: {error}") from None
 
-        errors = method_for(NEWEST).validate(answers)
-        for code in getattr(answers, "repeated", ()):
-            errors.append(AnswerError(code, f"{code}: given more than once; give each answer once"))
+        errors = method_for(NEWEST).validate(answers) + repeated_keys(answers)
         if errors:
             for error in errors:
                 self.stderr.write(error.message)

@@ -1,0 +1,302 @@
+"""Writes for answers: every change to a respondent's answers goes through here.
+
+Answers are stored one row per question and upserted on (assessment, code), so two tabs
+answering different questions both keep their answers. Each save locks the assessment row
+for the length of its short transaction, which keeps the answered count exact and makes
+"save after submit" impossible rather than merely unlikely.
+
+One respondent is the CEO (the whole questionnaire; their progress moves the engagement's
+state); the others give a perspective (the shorter questionnaire of methodology §7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from advisory.models import Engagement, Person
+from advisory.services import audit_record, engagement_set_state
+from assessments.form_values import coerce_form_value
+from assessments.methodology import AnswerError, method_for
+from assessments.methodology.v2026_2 import PERSPECTIVE_CODES
+from assessments.methodology.validation import validate_answers
+from assessments.models import Answer, Assessment
+from assessments.questionnaire import (
+    QUESTIONNAIRE_VERSION,
+    Question,
+    Questionnaire,
+    questionnaire_for,
+)
+
+CEO_LABEL = "CEO"
+
+
+class AssessmentLocked(Exception):
+    """The answers were submitted and can no longer change."""
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    return questionnaire_for(assessment.respondent)
+
+
+def assessment_for(engagement: Engagement) -> Assessment:
+    """The engagement's CEO assessment, created on first use with the newest methodology."""
+    questionnaire = questionnaire_for(Assessment.Respondent.CEO)
+    try:
+        with transaction.atomic():
+            assessment, _ = Assessment.objects.get_or_create(
+                engagement=engagement,
+                respondent=Assessment.Respondent.CEO,
+                defaults={
+                    "questionnaire_version": QUESTIONNAIRE_VERSION,
+                    "required_count": len(questionnaire.required_codes),
+                },
+            )
+    except IntegrityError:  # created by a request that ran at the same moment
+        assessment = Assessment.objects.ceo().get(engagement=engagement)
+    return assessment
+
+
+def perspective_role(person: Person) -> str:
+    """The §7 role a person of the client answers as; a person's roles are named alike."""
+    role = person.role if person.role in Assessment.Respondent.values else "other"
+    return "other" if role == Assessment.Respondent.CEO else role
+
+
+def perspective_for(engagement: Engagement, person: Person) -> Assessment:
+    """The perspective a leader gives on this engagement, created on first use."""
+    questionnaire = questionnaire_for("perspective")
+    try:
+        with transaction.atomic():
+            assessment, _ = Assessment.objects.perspectives().get_or_create(
+                engagement=engagement,
+                person=person,
+                defaults={
+                    "respondent": perspective_role(person),
+                    "questionnaire_version": QUESTIONNAIRE_VERSION,
+                    "required_count": len(questionnaire.required_codes),
+                },
+            )
+    except IntegrityError:
+        assessment = Assessment.objects.perspectives().get(engagement=engagement, person=person)
+    return assessment
+
+
+def _locked_assessment(assessment: Assessment) -> Assessment:
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("engagement")
+        .get(pk=assessment.pk)
+    )
+    if locked.is_submitted:
+        raise AssessmentLocked
+    return locked
+
+
+def _upsert(assessment: Assessment, code: str, fields: dict[str, object]) -> Answer:
+    try:
+        with transaction.atomic():
+            answer, _ = Answer.objects.update_or_create(
+                assessment=assessment, code=code, defaults=fields
+            )
+    except IntegrityError:
+        # Another request created the row between our look-up and insert; update it instead.
+        answer = Answer.objects.get(assessment=assessment, code=code)
+        for name, value in fields.items():
+            setattr(answer, name, value)
+        answer.save()
+    return answer
+
+
+# What is kept of an answer as typed: enough to show any honest answer back in full (the longest
+# allowed text is 5,000 characters), not a place to store megabytes through a link.
+RAW_MAX_CHARS = 10_000
+RAW_MAX_ITEMS = 50
+
+
+def _storable(raw: str | list[str]) -> str | list[str]:
+    """The typed answer as it can be stored: without NUL characters, which no browser user
+    types and PostgreSQL cannot hold, and within a generous size."""
+    if isinstance(raw, list):
+        return [item.replace("\x00", "")[:RAW_MAX_CHARS] for item in raw[:RAW_MAX_ITEMS]]
+    return raw.replace("\x00", "")[:RAW_MAX_CHARS]
+
+
+def _follow_dependents(locked: Assessment, questionnaire: Questionnaire, code: str) -> None:
+    """A question asked only under a condition (methodology 2026.2 §1: the AI leader's
+    reporting line, asked only when there is one) holds its hidden value when the condition
+    fails, and goes back to unanswered when it holds again."""
+    dependents: list[Question] = questionnaire.dependents.get(code, [])
+    if not dependents:
+        return
+    controlling = (
+        Answer.objects.filter(assessment=locked, code=code).values_list("value", flat=True).first()
+    )
+    for question in dependents:
+        condition = question.shown_when
+        assert condition is not None
+        if controlling is None or condition.shows(controlling):
+            Answer.objects.filter(
+                assessment=locked, code=question.code, value=condition.hidden
+            ).delete()
+        else:
+            _upsert(
+                locked,
+                question.code,
+                {"value": condition.hidden, "raw": condition.hidden, "error": ""},
+            )
+
+
+@transaction.atomic
+def answer_save(
+    *, assessment: Assessment, code: str, raw: str | list[str], actor_label: str = CEO_LABEL
+) -> Answer:
+    """Stores one answer as typed and, when it is valid, as a typed value.
+
+    An invalid answer keeps what was typed with its error, so the field shows it again until it
+    is corrected. Raises AssessmentLocked after submission and KeyError for a code this
+    respondent's questionnaire does not ask.
+    """
+    questionnaire = questionnaire_of(assessment)
+    if code not in questionnaire.questions:
+        raise KeyError(code)
+    locked = _locked_assessment(assessment)
+    raw = _storable(raw)
+    value, error = coerce_form_value(code, raw)
+    answer = _upsert(locked, code, {"value": value, "raw": raw, "error": error or ""})
+    _follow_dependents(locked, questionnaire, code)
+    _progress_update(assessment, locked, actor_label)
+    return answer
+
+
+@transaction.atomic
+def answer_clear(*, assessment: Assessment, code: str, actor_label: str = CEO_LABEL) -> None:
+    """Takes an answer back to "not answered", as unticking every box of a list question does."""
+    questionnaire = questionnaire_of(assessment)
+    locked = _locked_assessment(assessment)
+    Answer.objects.filter(assessment=locked, code=code).delete()
+    _follow_dependents(locked, questionnaire, code)
+    _progress_update(assessment, locked, actor_label)
+
+
+def _progress_update(assessment: Assessment, locked: Assessment, actor_label: str) -> None:
+    now = timezone.now()
+    locked.answered_count = locked.answers.filter(
+        code__in=questionnaire_of(locked).required_codes, value__isnull=False
+    ).count()
+    locked.last_activity_at = now
+    started = locked.started_at is None
+    if started:
+        locked.started_at = now
+    locked.save(update_fields=["answered_count", "last_activity_at", "started_at"])
+    engagement = locked.engagement
+    if locked.is_ceo and engagement.state == Engagement.State.INVITED:
+        engagement_set_state(engagement=engagement, state=Engagement.State.IN_PROGRESS)
+    if started:
+        audit_record(
+            firm=engagement.firm,
+            engagement=engagement,
+            actor_label=actor_label,
+            action="assessment.started",
+            summary="Started answering the assessment"
+            if locked.is_ceo
+            else "Started giving their perspective",
+        )
+    _copy_progress(assessment, locked)
+
+
+@transaction.atomic
+def answers_save(
+    *,
+    assessment: Assessment,
+    answers: Mapping[str, str | list[str] | None],
+    actor_label: str = CEO_LABEL,
+) -> list[Answer]:
+    """Stores one step's answers together, as its plain form post carries them.
+
+    ``None`` takes an answer back to "not answered". Raises AssessmentLocked after submission.
+    """
+    saved = []
+    for code, raw in answers.items():
+        if raw is None:
+            answer_clear(assessment=assessment, code=code, actor_label=actor_label)
+        else:
+            saved.append(
+                answer_save(assessment=assessment, code=code, raw=raw, actor_label=actor_label)
+            )
+    return saved
+
+
+def _copy_progress(target: Assessment, source: Assessment) -> None:
+    for name in ("answered_count", "last_activity_at", "started_at", "submitted_at"):
+        setattr(target, name, getattr(source, name))
+
+
+def assessment_answers(assessment: Assessment) -> dict[str, object]:
+    """The typed answers, keyed by code; unanswered and invalid ones are left out, and so are
+    codes this respondent's questionnaire does not ask. A question not asked because of an
+    earlier answer holds its implied value (no AI leader: reports to "none")."""
+    questionnaire = questionnaire_of(assessment)
+    asked = questionnaire.questions
+    rows = assessment.answers.filter(value__isnull=False).values_list("code", "value")
+    answers = {code: value for code, value in rows if code in asked}
+    for code, dependents in questionnaire.dependents.items():
+        for question in dependents:
+            condition = question.shown_when
+            assert condition is not None
+            if code in answers and not condition.shows(answers[code]):
+                answers.setdefault(question.code, condition.hidden)
+    return answers
+
+
+def answers_problems(assessment: Assessment, answers: Mapping[str, object]) -> list[AnswerError]:
+    """What the methodology says is wrong with these answers of this respondent."""
+    if assessment.is_ceo:
+        return method_for(assessment.methodology_version).validate(answers)
+    return validate_answers(answers, codes=PERSPECTIVE_CODES)
+
+
+def assessment_problems(assessment: Assessment) -> list[AnswerError]:
+    """Why the answers cannot be submitted yet: missing, invalid, or kept with an error."""
+    asked = questionnaire_of(assessment).questions
+    problems = answers_problems(assessment, assessment_answers(assessment))
+    seen = {problem.code for problem in problems}
+    for code, error in assessment.answers.exclude(error="").values_list("code", "error"):
+        if code not in seen and code in asked:
+            problems.append(AnswerError(code, f"{code}: {error}"))
+    order = list(asked)
+    return sorted(problems, key=lambda p: order.index(p.code) if p.code in order else len(order))
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, actor_label: str = CEO_LABEL) -> list[AnswerError]:
+    """Locks the answers when they are complete and valid; otherwise returns what is wrong.
+
+    The CEO's submission moves the engagement to "submitted": it is what makes results and a
+    memo possible. A perspective's does not change the engagement's state."""
+    locked = _locked_assessment(assessment)
+    problems = assessment_problems(locked)
+    if problems:
+        return problems
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["submitted_at"])
+    engagement = locked.engagement
+    if locked.is_ceo and engagement.state in (
+        Engagement.State.NOT_STARTED,
+        Engagement.State.INVITED,
+        Engagement.State.IN_PROGRESS,
+    ):
+        engagement_set_state(engagement=engagement, state=Engagement.State.SUBMITTED)
+    audit_record(
+        firm=engagement.firm,
+        engagement=engagement,
+        actor_label=actor_label,
+        action="assessment.submitted" if locked.is_ceo else "perspective.submitted",
+        summary="Submitted the assessment"
+        if locked.is_ceo
+        else f"Submitted their perspective as {locked.get_respondent_display()}",
+    )
+    _copy_progress(assessment, locked)
+    return []
