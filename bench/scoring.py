@@ -1,9 +1,11 @@
-"""Scoring: answer sets per second through ``manage.py assess`` and in-process.
+"""Scoring: assessments per second through ``manage.py assess`` and in-process.
 
-``assess`` runs as a subprocess on a JSON list of 10,000 answer sets (the three samples in
-turn), timed by the wall clock from start to exit, output included; a one-item run shows how
-much of that is the process starting. In-process, ``validate`` then ``score``
-run on the same list.
+Two lists of ``--count`` (10,000) assessments each: flat answer sets (the three samples in
+turn), and methodology 2026.2 envelopes, each sample with three perspectives (the CTO, the
+CFO and a board member, each differing from the CEO somewhere). ``assess`` runs as a
+subprocess on each list, timed by the wall clock from start to exit, output included; a
+one-item run shows how much of that is the process starting. In-process, the newest method's
+``validate`` then ``score`` run on the same lists.
 
     python bench/scoring.py [--count 10000] [--runs 3]
 """
@@ -37,6 +39,33 @@ def answer_sets(count: int) -> list[dict[str, object]]:
     return [samples[n % len(samples)] for n in range(count)]
 
 
+def _view(ceo: dict[str, object], role: str, **changes: object) -> dict[str, object]:
+    from assessments.methodology.v2026_2 import PERSPECTIVE_CODES
+
+    answers = {code: ceo[code] for code in PERSPECTIVE_CODES if code in ceo}
+    answers.update({code.replace("__", "."): value for code, value in changes.items()})
+    return {"role": role, "answers": answers}
+
+
+def envelopes(count: int) -> list[dict[str, object]]:
+    """2026.2 assessments: each sample with three perspectives that disagree somewhere."""
+    from assessments.samples import SAMPLES
+
+    built = []
+    for ceo in SAMPLES.values():
+        built.append(
+            {
+                "answers": dict(ceo),
+                "perspectives": [
+                    _view(ceo, "cto", leadership__cto_capacity=5),
+                    _view(ceo, "cfo", accountability__outcomes_owner="ceo"),
+                    _view(ceo, "board", dimension__risk_lens__needed=5),
+                ],
+            }
+        )
+    return [built[n % len(built)] for n in range(count)]
+
+
 def assess_wall_time(path: Path, expected: int) -> float:
     started = time.perf_counter()
     completed = subprocess.run(
@@ -61,7 +90,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    print(f"Scoring ({args.count:,} answer sets: the three samples in turn)")
+    print(
+        f"Scoring ({args.count:,} flat answer sets, then {args.count:,} 2026.2 envelopes with "
+        "3 perspectives each)"
+    )
     print_machine()
     import os
 
@@ -74,30 +106,34 @@ def main() -> int:
     method = method_for(NEWEST)
 
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    sets = answer_sets(args.count)
-    big = BENCH_VAR / "answers-list.json"
-    big.write_text(json.dumps(sets), encoding="utf-8")
     one = BENCH_VAR / "answers-one.json"
-    one.write_text(json.dumps(sets[:1]), encoding="utf-8")
-
+    one.write_text(json.dumps(answer_sets(1)), encoding="utf-8")
     startup = median(assess_wall_time(one, 1) for _ in range(args.runs))
-    wall = [assess_wall_time(big, args.count) for _ in range(args.runs)]
-    in_process = []
-    for _ in range(args.runs):
-        started = time.perf_counter()
-        for answers in sets:
-            if method.validate(answers):
-                raise RuntimeError("a sample answer set does not validate")
-            method.score(answers)
-        in_process.append(time.perf_counter() - started)
-
     print(f"\n  median of {args.runs} runs")
-    figure("manage.py assess, 10,000 sets: wall time", f"{median(wall):.2f} s")
-    rate = args.count / median(wall)
-    figure("manage.py assess: sets/second (wall, start-up included)", f"{rate:,.0f}")
+    for label, sets in (
+        ("flat answer sets", answer_sets(args.count)),
+        ("envelopes, 3 perspectives", envelopes(args.count)),
+    ):
+        path = BENCH_VAR / f"assess-{len(sets)}.json"
+        path.write_text(json.dumps(sets), encoding="utf-8")
+        wall = [assess_wall_time(path, args.count) for _ in range(args.runs)]
+        in_process = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            for document in sets:
+                if method.validate(document):
+                    raise RuntimeError("a sample assessment does not validate")
+                method.score(document)
+            in_process.append(time.perf_counter() - started)
+        rate = args.count / median(wall)
+        figure(f"manage.py assess, {args.count:,} {label}: wall time", f"{median(wall):.2f} s")
+        figure(f"manage.py assess, {label}: sets/second (start-up included)", f"{rate:,.0f}")
+        figure(
+            f"in-process validate+score, {label}: sets/second",
+            f"{args.count / median(in_process):,.0f}",
+        )
     # Start-up is mostly importing Django and the apps; on a busy machine it dominates.
     figure("manage.py assess: wall time for a 1-set list", f"{startup:.2f} s")
-    figure("in-process validate+score: sets/second", f"{args.count / median(in_process):,.0f}")
     print_load_after()
     return 0
 

@@ -145,3 +145,73 @@ ONE_SEAT_ON: dict[str, dict[str, Any]] = {
         "profile.engineering_headcount": 18,
     },
 }
+
+
+# --- Methodology 2026.2: perspectives and envelopes. -------------------------------------------
+
+
+def perspective(
+    role: str = "cto",
+    ceo: dict[str, Any] | None = None,
+    overrides: dict[str, Any] | None = None,
+    /,
+    **by_keyword: Any,
+) -> dict[str, Any]:
+    """A perspective that agrees with ``ceo`` (neutral answers by default) on every code it
+    holds, with the given answers replaced."""
+    from assessments.methodology.v2026_2 import PERSPECTIVE_CODES
+
+    base = ceo if ceo is not None else neutral_answers()
+    answers = {code: copy.deepcopy(base[code]) for code in PERSPECTIVE_CODES if code in base}
+    changes = dict(overrides or {})
+    changes.update({name.replace("__", "."): value for name, value in by_keyword.items()})
+    answers.update(changes)
+    return {"role": role, "answers": answers}
+
+
+def envelope(ceo: dict[str, Any], *perspectives: dict[str, Any]) -> dict[str, Any]:
+    return {"answers": ceo, "perspectives": list(perspectives)}
+
+
+def consistent(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers with 2026.2's consistency rule kept: no AI leader reports to nobody, an AI
+    leader reports to someone."""
+    leader = answers["leadership.ai_leader"]
+    if leader == "none":
+        answers["leadership.ai_leader_reports_to"] = "none"
+    elif answers["leadership.ai_leader_reports_to"] == "none":
+        answers["leadership.ai_leader_reports_to"] = "ceo"
+    return answers
+
+
+def envelope_strategy(max_perspectives: int = 10):  # -> SearchStrategy[dict[str, Any]]
+    """Any valid 2026.2 assessment: consistent CEO answers and up to ten perspectives."""
+    from hypothesis import strategies as st
+
+    from assessments.methodology.v2026_2 import PERSPECTIVE_CODES, ROLES
+
+    def for_code(code: str) -> Any:
+        question = QUESTIONS[code]
+        if question.kind == "scale":
+            return st.integers(min_value=1, max_value=5)
+        if question.kind == "choice":
+            return st.sampled_from(question.choice_values)
+        return st.text(max_size=50)
+
+    required = {code: for_code(code) for code in PERSPECTIVE_CODES if QUESTIONS[code].required}
+    optional = {code: for_code(code) for code in PERSPECTIVE_CODES if not QUESTIONS[code].required}
+    one = st.fixed_dictionaries(
+        {
+            "role": st.sampled_from(ROLES),
+            "answers": st.fixed_dictionaries(required, optional=optional),
+        }
+    )
+    return st.builds(
+        envelope_from,
+        answers_strategy().map(consistent),
+        st.lists(one, max_size=max_perspectives),
+    )
+
+
+def envelope_from(ceo: dict[str, Any], perspectives: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"answers": ceo, "perspectives": perspectives}

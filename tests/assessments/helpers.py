@@ -42,4 +42,19 @@ def step_post(answers: dict[str, object], codes: list[str], action: str = "next"
     return data
 
 
-__all__ = ["answer_all", "assessment_for", "form_raw", "invite", "step_post", "token_of"]
+__all__ = [
+    "answer_all",
+    "assessment_for",
+    "form_raw",
+    "invite",
+    "invite_leader",
+    "step_post",
+    "token_of",
+]
+
+
+def invite_leader(engagement: Engagement, person: Person, advisor: User) -> str:
+    """Invites a leader of the client to give a perspective; returns the token of the link."""
+    from assessments.services.invitations import perspective_invite
+
+    return token_of(perspective_invite(engagement=engagement, person=person, actor=advisor))

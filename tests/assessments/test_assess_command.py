@@ -167,3 +167,68 @@ def test_missing_file_exits_2_with_a_message(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "cannot read" in done.stderr and "nowhere.json" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- Versions side by side (§8) and perspectives (§7). ---------------------------------------
+
+
+def test_the_newest_methodology_scores_by_default(write_json) -> None:
+    done = run_assess(write_json(valid_answers()))
+    assert json.loads(done.stdout)["methodology"] == NEWEST == "cto-caio-2026.2"
+
+
+def test_an_older_version_scores_as_it_always_did(write_json) -> None:
+    # A full CTO roadmap: 2026.2 sends the new seat to the CEO, 2026.1 to the CTO first.
+    answers = valid_answers(leadership__cto_capacity=4)
+    old = run_assess(write_json(answers), "--methodology", "cto-caio-2026.1")
+    new = run_assess(write_json(answers), "--methodology", "cto-caio-2026.2")
+    assert old.returncode == new.returncode == 0
+    old_result, new_result = json.loads(old.stdout), json.loads(new.stdout)
+    assert old_result == method_for("cto-caio-2026.1").score(answers).to_dict()
+    assert "perception" not in old_result
+    assert (old_result["reporting_line"], new_result["reporting_line"]) == ("cto_then_ceo", "ceo")
+
+
+def test_an_unknown_version_exits_2_and_lists_the_known_ones(write_json) -> None:
+    done = run_assess(write_json(valid_answers()), "--methodology", "cto-caio-1999.1")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "cto-caio-1999.1" in done.stderr
+    assert "cto-caio-2026.1" in done.stderr and "cto-caio-2026.2" in done.stderr
+
+
+def test_an_envelope_with_perspectives_is_scored(write_json) -> None:
+    from tests.assessments.factories import envelope, perspective
+
+    ceo = neutral_answers()
+    document = envelope(ceo, perspective("cto", ceo, leadership__cto_capacity=5))
+    done = run_assess(write_json([document, ceo]))
+    assert done.returncode == 0
+    results = json.loads(done.stdout)
+    assert results[0]["perception"]["cto_capacity_used"] == 5
+    assert results[1]["perception"]["cto_capacity_used"] == 3
+
+
+def test_perspective_errors_carry_their_prefix_and_repeats_are_caught(write_json) -> None:
+    ceo = json.dumps(neutral_answers())
+    raw = (
+        '{"answers": ' + ceo + ', "perspectives": ['
+        '{"role": "cto", "role": "cfo", "answers": {"leadership.cto_capacity": 9}}]}'
+    )
+    path = Path(write_json({})).with_name("raw.json")
+    path.write_text(raw, encoding="utf-8")
+    done = run_assess(str(path))
+    assert done.returncode == 1
+    found = [e["code"] for e in json.loads(done.stdout)["errors"]]
+    assert "perspectives.0.leadership.cto_capacity" in found
+    assert "perspectives.0.accountability.outcomes_owner" in found  # missing
+    assert "perspectives.0.role" in found  # given twice
+
+
+def test_2026_1_refuses_an_envelope(write_json) -> None:
+    from tests.assessments.factories import envelope, perspective
+
+    document = envelope(neutral_answers(), perspective("cto"))
+    done = run_assess(write_json(document), "--methodology", "cto-caio-2026.1")
+    assert done.returncode == 1
+    assert "answers" in [e["code"] for e in json.loads(done.stdout)["errors"]]
