@@ -1,10 +1,11 @@
 """The sentences that explain a result, written once for the results page and the memo.
 
-Each signal and flag gets one plain sentence that puts the client's answer next to the mark the
-methodology compares it with, whether or not it fired. Whether it fired, and what the method
-counted on the way (the CTO capacity it used, the functions and dimensions that counted), is
-read from the :class:`Result`; the marks come from the thresholds of the result's own version.
-Nothing here decides a rule again or restates a number.
+Each sign the method reads (its signals and flags) gets one plain sentence that puts the
+client's figure next to the line the method draws, whether or not it holds, in board language.
+Whether it holds, and what the method counted on the way (the CTO capacity it used, the
+functions and dimensions that counted), is read from the :class:`Result`; the lines come from
+the thresholds of the result's own version. Nothing here decides a rule again or restates a
+number.
 """
 
 from __future__ import annotations
@@ -105,10 +106,10 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _usd_against(amount: int | float, mark: int) -> str:
-    """The amount in short form, or in full when the short form would look equal to the mark."""
+def _usd_against(amount: int | float, line: int) -> str:
+    """The amount in short form, or in full when the short form would look equal to the line."""
     short = format_usd(amount)
-    if short == format_usd(mark) and amount != mark:
+    if short == format_usd(line) and amount != line:
         return format_usd_exact(amount)
     return short
 
@@ -121,29 +122,41 @@ def _regulation_words(a: Any) -> str:
     return choice_label("profile.regulatory_exposure", a["profile.regulatory_exposure"]).lower()
 
 
-# --- Two-seat signals. -----------------------------------------------------------------------
+# --- Signs that point to a separate AI seat. ---------------------------------------------
+#
+# Each sentence states the client's figure, and the line the method draws, in words a
+# director reads without the method at hand: never "mark", "signal" or "flag".
 
 
 def _ai_spend(a: Any, r: Result, t: Any) -> str:
     spend = a["profile.ai_spend_usd"]
-    mark = t.ai_spend_usd_above
-    shown = _usd_against(spend, mark)
+    line = format_usd(t.ai_spend_usd_above)
+    shown = _usd_against(spend, t.ai_spend_usd_above)
     if r.two_seat_signals["ai_spend"]:
-        return f"AI spend of {shown} a year is above the {format_usd(mark)} mark."
-    if spend == mark:
-        return f"AI spend of {shown} a year is exactly the {format_usd(mark)} mark, not above it."
-    return f"AI spend of {shown} a year is below the {format_usd(mark)} mark."
+        return (
+            f"The company spends {shown} a year on AI; above {line}, that budget needs an "
+            "executive who answers for it."
+        )
+    if spend == t.ai_spend_usd_above:
+        return f"The company spends exactly {shown} a year on AI; only above {line} does it count."
+    return (
+        f"The company spends {shown} a year on AI, under the {line} at which AI needs an "
+        "executive of its own."
+    )
 
 
 def _ai_headcount(a: Any, r: Result, t: Any) -> str:
     n = a["profile.ai_headcount"]
-    mark = t.ai_headcount_above
-    if r.two_seat_signals["ai_headcount"]:
-        return f"{_people(n)} work on AI, more than the mark of {format_count(mark)}."
-    if n == mark:
-        return f"{_people(n)} work on AI, exactly the mark of {format_count(mark)}, not more."
+    line = format_count(t.ai_headcount_above)
     verb = "works" if n == 1 else "work"
-    return f"{_people(n)} {verb} on AI, fewer than the mark of {format_count(mark)}."
+    if r.two_seat_signals["ai_headcount"]:
+        return (
+            f"{_people(n)} {verb} on AI; above {line}, one leader cannot run that team and the "
+            "platform at once."
+        )
+    if n == t.ai_headcount_above:
+        return f"{_people(n)} {verb} on AI, exactly {line}; it takes more than {line} to count."
+    return f"{_people(n)} {verb} on AI, no more than {line}: a team one leader can still run."
 
 
 def _regulation(a: Any, r: Result, t: Any) -> str:
@@ -152,11 +165,14 @@ def _regulation(a: Any, r: Result, t: Any) -> str:
     needs_exec = a["profile.compliance_needs_executive"] is True
     if significant and needs_exec:
         return (
-            "Exposure to AI-specific law is significant, and AI compliance needs an "
-            "executive's dedicated attention."
+            "Exposure to AI-specific law is significant and AI compliance needs an executive's "
+            "dedicated attention: a regulator will expect a named executive."
         )
     if significant:
-        return "Exposure to AI-specific law is significant."
+        return (
+            "Exposure to AI-specific law is significant: a regulator will expect a named "
+            "executive for AI."
+        )
     if needs_exec:
         return (
             f"Exposure to AI-specific law is {level}, but AI compliance still needs an "
@@ -164,97 +180,106 @@ def _regulation(a: Any, r: Result, t: Any) -> str:
         )
     return (
         f"Exposure to AI-specific law is {level}, and AI compliance does not need an "
-        "executive's dedicated attention."
+        "executive of its own."
     )
 
 
 def _cto_stretched(a: Any, r: Result, t: Any) -> str:
     scope = set(a["leadership.cto_scope"])
     capacity = r.facts.cto_capacity_used
-    mark = t.stretched_cto_capacity_at_least
+    line = t.stretched_cto_capacity_at_least
     areas = _join(_labels("leadership.cto_scope", t.stretched_cto_scope))
     missing = [area for area in t.stretched_cto_scope if area not in scope]
-    if missing:
-        scope_part = (
-            f"does not run {_join(_labels('leadership.cto_scope', missing))} "
-            f"(stretched means all of {areas})"
+    load = f"a load of {capacity} out of 5"
+    if r.two_seat_signals["cto_stretched"]:
+        return (
+            f"The CTO already runs {areas}, with {load}; from {line}, there is no room left "
+            "to lead AI as well."
         )
-    else:
-        scope_part = f"runs {areas}"
-    above = "at or above" if capacity >= mark else "below"
-    capacity_part = f"rates their load {capacity} out of 5, {above} the stretch mark of {mark}"
-    return f"The CTO {scope_part}, and {capacity_part}."
+    if missing:
+        return (
+            f"The CTO does not run {_join(_labels('leadership.cto_scope', missing))}, so is "
+            f"not stretched across {areas} ({load})."
+        )
+    return (
+        f"The CTO runs {areas} with {load}, under the {line} at which there is no room left for AI."
+    )
 
 
 def _ai_in_core_product(a: Any, r: Result, t: Any) -> str:
     role = a["profile.ai_role"]
     if role == "core":
-        return "AI sits at the core of the product."
+        return (
+            "AI is a core part of what the company sells, so where it goes is a product and "
+            "strategy question, not only an engineering one."
+        )
     if role == "feature":
         return "AI is one feature of the product rather than its core."
-    return "AI serves internal tools only; it is not part of the product."
+    return "AI serves internal tools only; it is not part of what the company sells."
 
 
 def _cross_functional(a: Any, r: Result, t: Any) -> str:
     hits = r.facts.cross_functional_hits
-    mark = t.cross_functional_at_least
+    need = t.cross_functional_at_least
     total = len(t.cross_functional_areas)
     key_functions = _join(_labels("profile.ai_functions", t.cross_functional_areas))
     if not hits:
         return (
-            f"AI does not have to land in any of the {total} key functions ({key_functions}) "
-            f"within a year; it takes {mark} to make it a cross-functional job."
+            f"AI does not have to reach any of {key_functions} within a year; it takes {need} "
+            f"of these {total} to make AI a company-wide job."
         )
     named = _join(_labels("profile.ai_functions", hits))
     if r.two_seat_signals["cross_functional"]:
         return (
-            f"AI must land in {len(hits)} of the {total} key functions within a year "
-            f"({named}), reaching the mark of {mark}."
+            f"AI must reach {named} within a year: {len(hits)} of the {total} core functions, "
+            f"and from {need} it is a company-wide job."
         )
     return (
-        f"AI must land in {len(hits)} of the {total} key functions within a year ({named}), "
-        f"short of the mark of {mark}."
+        f"AI must reach {named} within a year: {len(hits)} of the {total} core functions, "
+        f"fewer than the {need} that make it a company-wide job."
     )
 
 
 def _mandate_shift(a: Any, r: Result, t: Any) -> str:
     gap = t.mandate_shift_gap_at_least
-    mark = t.mandate_shift_dimensions_at_least
+    need = t.mandate_shift_dimensions_at_least
     shifted = [DIMENSIONS_BY_KEY[key].name.lower() for key in r.facts.shifted_dimensions]
     count = len(shifted)
-    lead = (
-        f"{count} of the 7 dimensions must move {gap} or more points towards AI leadership "
-        "within 24 months"
-    )
     if count == 0:
         return (
-            f"None of the 7 dimensions must move {gap} or more points towards AI leadership "
-            f"within 24 months; the mark is {mark}."
+            f"No dimension has to move {gap} or more points towards AI leadership within 24 "
+            "months: the mandate can stay as it is."
         )
-    which = f" ({_join(shifted)})"
+    moves = (
+        f"{count} of the 7 dimensions must move {gap} or more points towards AI leadership "
+        f"within 24 months ({_join(shifted)})"
+    )
     if r.two_seat_signals["mandate_shift"]:
-        return f"{lead}{which}, reaching the mark of {mark}."
-    return f"{lead}{which}, short of the mark of {mark}."
+        return f"{_sentence_start(moves)}: a change of mandate, not of tooling."
+    return f"{_sentence_start(moves)}; it takes {need} to call for a new mandate."
 
 
-# --- One-seat signals. -----------------------------------------------------------------------
+# --- Signs that point to one seat. ----------------------------------------------------------
 
 
 def _few_use_cases(a: Any, r: Result, t: Any) -> str:
     n = a["profile.ai_use_cases"]
-    mark = t.few_use_cases_at_most
+    most = t.few_use_cases_at_most
     cases = f"{format_count(n)} AI use {'case is' if n == 1 else 'cases are'} live or funded"
     if r.one_seat_signals["few_use_cases"]:
-        return f"{cases}, within the {mark} that one leader can carry alongside the platform."
-    return f"{cases}, more than the {mark} that one leader can carry alongside the platform."
+        return f"Only {cases}; up to {most}, one leader can carry them beside the platform."
+    return f"{_sentence_start(cases)}, more than the {most} one leader carries beside the platform."
 
 
 def _under_500_employees(a: Any, r: Result, t: Any) -> str:
     n = a["profile.employees"]
-    mark = t.small_company_employees_under
+    line = format_count(t.small_company_employees_under)
     if r.one_seat_signals["under_500_employees"]:
-        return f"With {format_count(n)} employees, the company is below the {mark:,} mark."
-    return f"With {format_count(n)} employees, the company is at or above the {mark:,} mark."
+        return (
+            f"With {format_count(n)} employees the company is under {line}, where a separate AI "
+            "executive is usually more than it needs."
+        )
+    return f"With {format_count(n)} employees the company is past the {line} of a small firm."
 
 
 def _internal_only(a: Any, r: Result, t: Any) -> str:
@@ -268,11 +293,11 @@ def _internal_only(a: Any, r: Result, t: Any) -> str:
 def _minimal_regulation(a: Any, r: Result, t: Any) -> str:
     level = _regulation_words(a)
     if r.one_seat_signals["minimal_regulation"]:
-        return "Exposure to AI-specific law is minimal; compliance needs no executive of its own."
+        return "AI-specific law barely applies, and AI compliance needs no executive of its own."
     if level == "minimal":
         return (
-            "Exposure to AI-specific law is minimal, yet AI compliance needs an executive's "
-            "dedicated attention."
+            "AI-specific law barely applies, yet AI compliance needs an executive's dedicated "
+            "attention."
         )
     return f"Exposure to AI-specific law is {level}, not minimal."
 
@@ -280,52 +305,50 @@ def _minimal_regulation(a: Any, r: Result, t: Any) -> str:
 def _single_product_small_team(a: Any, r: Result, t: Any) -> str:
     products = a["profile.products"]
     engineers = a["profile.engineering_headcount"]
-    team_mark = t.small_engineering_team_under
-    product_mark = t.single_product_at_most
+    team_line = t.small_engineering_team_under
     product_words = f"{format_count(products)} product{'' if products == 1 else 's'}"
-    team_words = f"an engineering team of {format_count(engineers)}"
-    misses = []
-    if products > product_mark:
-        misses.append(f"{product_words} (more than {product_mark})")
-    if engineers >= team_mark:
-        misses.append(f"{team_words} (the mark is under {team_mark})")
-    if a["profile.ai_role"] == "core":
-        misses.append("AI at the core of the product")
-    if r.two_seat_signals["cross_functional"]:
-        misses.append("AI spreading across the business")
+    team_words = f"{format_count(engineers)} engineer{'' if engineers == 1 else 's'}"
     if r.one_seat_signals["single_product_small_team"]:
         return (
-            f"With {product_words}, {team_words} (under {team_mark}) and AI neither core to the "
-            "product nor spread across the business, one leader can hold both sides."
+            f"{_sentence_start(product_words)} and {team_words} (under {team_line}), with AI "
+            "neither core nor spreading across the business: one leader can hold both sides."
         )
-    return f"Not a small single-product setting: {_join(misses)}."
+    reasons = []
+    if products > t.single_product_at_most:
+        reasons.append(product_words)
+    if engineers >= team_line:
+        reasons.append(f"{team_words}, not under {team_line}")
+    if a["profile.ai_role"] == "core":
+        reasons.append("AI at the core of the product")
+    if r.two_seat_signals["cross_functional"]:
+        reasons.append("AI spreading across the business")
+    return f"Not a small single-product company: {_join(reasons)}."
 
 
-# --- Flags. ----------------------------------------------------------------------------------
+# --- How AI is run today (the two accountability questions). --------------------------------
 
 
 def _no_outcome_owner(a: Any, r: Result, t: Any) -> str:
     owner = a["accountability.outcomes_owner"]
     if "no_outcome_owner" in r.flags:
-        return "Nobody is answerable for the business results AI should bring."
+        return "Nobody answers for the business results AI should bring."
     who = choice_label("accountability.outcomes_owner", owner)
-    return f"{_sentence_start(who)} is answerable for the business results AI should bring."
+    return f"{_sentence_start(who)} answers for the business results AI should bring."
 
 
 def _overloaded_seat(a: Any, r: Result, t: Any) -> str:
     owner = a["accountability.outcomes_owner"]
     resolver = a["accountability.conflict_resolver"]
     capacity = r.facts.cto_capacity_used
-    mark = t.overloaded_capacity_at_least
     if "overloaded_seat" in r.flags:
         return (
             "The CTO both answers for AI results and settles AI-versus-platform conflicts, "
-            f"with a load of {capacity} out of 5 (the mark is {mark})."
+            f"with a load of {capacity} out of 5: one seat holds everything and has no room."
         )
     if owner == "cto" and resolver == "cto":
         return (
             "The CTO both answers for AI results and settles AI-versus-platform conflicts, "
-            f"but with a load of {capacity} out of 5 still has room (the mark is {mark})."
+            f"but with a load of {capacity} out of 5 still has room."
         )
     return "AI results and AI-versus-platform conflicts do not both rest with the CTO."
 
@@ -418,11 +441,11 @@ def explain(
 # --- The recommendation in one sentence. -----------------------------------------------------
 
 _STRUCTURE_PHRASES: dict[str, str] = {
-    "full_time_caio": "appoint a full-time Chief AI Officer",
-    "fractional_caio": "bring in a fractional Chief AI Officer",
-    "single_seat": "keep AI leadership with the CTO, who has shipped AI systems in production",
+    "full_time_caio": "appoints a full-time Chief AI Officer",
+    "fractional_caio": "brings in a fractional Chief AI Officer",
+    "single_seat": "keeps AI leadership with the CTO, who has shipped AI systems in production",
     "single_seat_fluency_gap": (
-        "keep AI leadership in one seat with the CTO, and close the gap in hands-on "
+        "keeps AI leadership in one seat with the CTO and closes the gap in hands-on "
         "production AI experience"
     ),
 }
@@ -434,12 +457,30 @@ _REPORTING_PHRASES: dict[str, str] = {
 }
 
 
+def structure_phrase(recommendation: str, reporting_line: str) -> str:
+    """The structure and its reporting line mid-sentence: "appoints a full-time Chief AI
+    Officer reporting directly to the CEO"."""
+    return _STRUCTURE_PHRASES[recommendation] + _REPORTING_PHRASES[reporting_line]
+
+
+def decision_sentence(
+    client_name: str, recommendation: str, reporting_line: str, confidence: str | None = None
+) -> str:
+    """The decision the board is asked to take, in one sentence a director reads alone."""
+    sentence = (
+        f"The board is asked to agree that {client_name} "
+        f"{structure_phrase(recommendation, reporting_line)}"
+    )
+    if confidence is None:
+        return sentence + "."
+    return sentence + f", a recommendation the method makes with {confidence} confidence."
+
+
 def recommendation_sentence(result: Result, client_name: str) -> str:
-    """Structure, reporting line and confidence in one sentence, for the top of the memo."""
-    structure = _STRUCTURE_PHRASES[result.recommendation]
-    reporting = _REPORTING_PHRASES[result.reporting_line]
-    confidence = result.confidence
-    return f"{client_name} should {structure}{reporting} (confidence: {confidence})."
+    """The method's recommendation, reporting line and confidence as the board's decision."""
+    return decision_sentence(
+        client_name, result.recommendation, result.reporting_line, result.confidence
+    )
 
 
 # --- What the two accountability answers mean. -----------------------------------------------

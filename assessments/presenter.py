@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from assessments.explanations import (
@@ -19,11 +20,13 @@ from assessments.explanations import (
     AccountabilityNote,
     Explanation,
     accountability_notes,
+    decision_sentence,
     explain,
     recommendation_sentence,
 )
 from assessments.methodology import Result
 from assessments.methodology.result import DimensionScore
+from assessments.options import DatedStep, Option, next_steps, options_for
 from assessments.perspectives import PerceptionInWords, perception_in_words
 from assessments.questionnaire import (
     DIMENSIONS_BY_KEY,
@@ -47,12 +50,58 @@ class DimensionRow:
     def name(self) -> str:
         return self.dimension.name
 
+    @property
+    def spread(self) -> str:
+        """Where the leaders' answers spread: "today 1–3", "in 24 months 3–5", or "agreed"."""
+        parts = []
+        for when, span in (
+            ("today", self.score.today_range),
+            ("in 24 months", self.score.needed_range),
+        ):
+            if span and span[0] != span[1]:
+                parts.append(f"{when} {span[0]}–{span[1]}")
+        return "; ".join(parts) or "agreed"
+
 
 @dataclass(frozen=True)
 class OverlapRow:
     area: OverlapArea
     answer: str
     needs_governance: bool
+
+
+@dataclass(frozen=True)
+class Departure:
+    """The advisor's own recommendation where professional judgement departs from the
+    method's, with the reason the memo prints beside the method's result."""
+
+    recommendation: str
+    reporting_line: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the board is asked to decide: the method's result, or the advisor's."""
+
+    recommendation: str
+    reporting_line: str
+    sentence: str
+    # The method's own result, in words, when the advisor departs from it.
+    departure: Departure | None
+    method_sentence: str
+
+    @property
+    def departs(self) -> bool:
+        return self.departure is not None
+
+    @property
+    def structure(self) -> str:
+        return RECOMMENDATION_LABELS[self.recommendation]
+
+    @property
+    def reporting(self) -> str:
+        return REPORTING_LINE_LABELS[self.reporting_line]
 
 
 @dataclass(frozen=True)
@@ -69,6 +118,9 @@ class ResultInWords:
     overlap: list[OverlapRow]
     # Where the leaders see it differently (2026.2); None for a version without perspectives.
     perception: PerceptionInWords | None
+    decision: Decision
+    options: list[Option]
+    steps: list[DatedStep]
 
     @property
     def reporting_phrase(self) -> str:
@@ -79,6 +131,10 @@ class ResultInWords:
     def overlap_actions(self) -> list[OverlapRow]:
         return [row for row in self.overlap if row.needs_governance]
 
+    @property
+    def settled_overlap(self) -> list[OverlapRow]:
+        return [row for row in self.overlap if not row.needs_governance]
+
 
 def ceo_answers(document: Mapping[str, Any]) -> Mapping[str, Any]:
     """The CEO's answers of an assessment: the envelope's ``answers``, or the flat object."""
@@ -86,9 +142,38 @@ def ceo_answers(document: Mapping[str, Any]) -> Mapping[str, Any]:
     return inner if isinstance(inner, Mapping) else document
 
 
-def present(result: Result, document: Mapping[str, Any], *, client_name: str) -> ResultInWords:
-    """The result in words, for ``document``: the assessment it was scored from."""
+def decide(result: Result, client_name: str, departure: Departure | None) -> Decision:
+    method_sentence = recommendation_sentence(result, client_name)
+    if departure is None:
+        return Decision(
+            recommendation=result.recommendation,
+            reporting_line=result.reporting_line,
+            sentence=method_sentence,
+            departure=None,
+            method_sentence=method_sentence,
+        )
+    return Decision(
+        recommendation=departure.recommendation,
+        reporting_line=departure.reporting_line,
+        sentence=decision_sentence(client_name, departure.recommendation, departure.reporting_line),
+        departure=departure,
+        method_sentence=method_sentence,
+    )
+
+
+def present(
+    result: Result,
+    document: Mapping[str, Any],
+    *,
+    client_name: str,
+    departure: Departure | None = None,
+    meeting: date | None = None,
+) -> ResultInWords:
+    """The result in words, for ``document``: the assessment it was scored from. With a
+    ``departure`` the decision is the advisor's; ``meeting`` dates the next steps."""
     answers = ceo_answers(document)
+    decision = decide(result, client_name, departure)
+    reporting = REPORTING_LINE_LABELS[decision.reporting_line]
     return ResultInWords(
         result=result,
         client_name=client_name,
@@ -116,6 +201,14 @@ def present(result: Result, document: Mapping[str, Any], *, client_name: str) ->
             for area in OVERLAP_AREAS
         ],
         perception=perception_in_words(result, document),
+        decision=decision,
+        options=options_for(result, answers, recommended=decision.recommendation),
+        steps=next_steps(
+            recommendation=decision.recommendation,
+            reporting_phrase=reporting[:1].lower() + reporting[1:],
+            result=result,
+            meeting=meeting,
+        ),
     )
 
 

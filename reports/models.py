@@ -42,6 +42,14 @@ class MemoVersion(models.Model):
     answers = models.JSONField()
     answers_sha256 = models.CharField(max_length=64)
     commentary = models.TextField(blank=True, max_length=20_000)
+    # The advisor's judgement, when it departs from the method's result: their own structure
+    # and reporting line, and the reason the memo prints beside the method's result.
+    advisor_recommendation = models.CharField(max_length=30, blank=True)
+    advisor_reporting_line = models.CharField(max_length=20, blank=True)
+    departure_reason = models.TextField(blank=True, max_length=5_000)
+    # The board meeting the memo is for, as it was when the version was made: its next steps
+    # are dated from it.
+    board_meeting_date = models.DateField(null=True, blank=True)
 
     pdf = models.FileField(upload_to="memos/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
@@ -85,6 +93,11 @@ class MemoVersion(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    @property
+    def departs(self) -> bool:
+        """Whether the advisor's recommendation departs from the method's result."""
+        return bool(self.advisor_recommendation)
 
 
 class DeliveryQuerySet(models.QuerySet["Delivery"]):

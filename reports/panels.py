@@ -4,9 +4,10 @@ the deliveries with their download counts."""
 from __future__ import annotations
 
 from advisory.models import Engagement
-from assessments.models import Assessment
-from reports.forms import CommentaryForm
+from assessments.services.scoring import NotScorable, engagement_result
+from reports.forms import MemoForm
 from reports.models import Delivery, MemoVersion
+from reports.services.memos import version_departure
 
 _PENDING = (MemoVersion.State.QUEUED, MemoVersion.State.RENDERING)
 
@@ -15,9 +16,10 @@ def memo_panel(engagement: Engagement) -> dict[str, object]:
     versions = list(
         engagement.memo_versions.select_related("requested_by", "approved_by").order_by("-number")
     )
-    submitted = Assessment.objects.filter(
-        engagement=engagement, submitted_at__isnull=False
-    ).exists()
+    try:
+        result = engagement_result(engagement).result
+    except NotScorable:
+        result = None
     deliveries = list(
         Delivery.objects.filter(memo_version__engagement=engagement)
         .select_related("person", "memo_version")
@@ -29,10 +31,14 @@ def memo_panel(engagement: Engagement) -> dict[str, object]:
             "versions": versions,
             "latest": latest,
             "deliveries": deliveries,
-            "can_request": submitted,
+            "can_request": result is not None,
             "pending": any(v.state in _PENDING for v in versions),
-            "request_form": CommentaryForm(
-                initial={"commentary": latest.commentary if latest else ""}
-            ),
+            "request_form": MemoForm(
+                result=result,
+                departure=version_departure(latest) if latest else None,
+                initial={"commentary": latest.commentary if latest else ""},
+            )
+            if result is not None
+            else None,
         }
     }

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from advisory.access import get_for_firm
 from advisory.models import Engagement
 from assessments.chart import dimension_chart_svg
+from assessments.explanations import RECOMMENDATION_LABELS, REPORTING_LINE_LABELS
 from assessments.forms import InviteForm, LeaderInviteForm
 from assessments.methodology import NEWEST
 from assessments.models import Assessment, Invitation
@@ -150,8 +151,23 @@ def _results_context(engagement: Engagement, assessment: Assessment) -> dict[str
             for p in submitted_perspectives(engagement)
         ],
         "perspectives_not_in_memo": _perspectives_since_last_memo(engagement),
+        "departing_memo": _departing_memo(engagement),
     }
     return context
+
+
+def _departing_memo(engagement: Engagement) -> dict[str, object] | None:
+    """The newest memo version, when the advisor departs in it from the method's result."""
+    newest = engagement.memo_versions.order_by("-number").first()
+    if newest is None or not newest.departs:
+        return None
+    structure = RECOMMENDATION_LABELS[newest.advisor_recommendation]
+    line = REPORTING_LINE_LABELS[newest.advisor_reporting_line]
+
+    def mid(text: str) -> str:
+        return text[:1].lower() + text[1:]
+
+    return {"version": newest, "recommends": f"{mid(structure)} ({mid(line)})"}
 
 
 def _perspectives_since_last_memo(engagement: Engagement) -> list[Assessment]:

@@ -29,7 +29,9 @@ from django.utils import timezone
 
 from advisory.models import Engagement, User
 from advisory.services import audit_record, engagement_set_state
-from assessments.methodology import answers_sha256
+from assessments.explanations import RECOMMENDATION_LABELS
+from assessments.methodology import Result, answers_sha256, method_for
+from assessments.presenter import Departure
 from assessments.services.answers import assessment_for
 from assessments.services.scoring import NotScorable, engagement_result
 from reports.models import MemoVersion
@@ -39,6 +41,8 @@ from reports.tasks import render_memo_version as render_memo_version_task
 logger = logging.getLogger(__name__)
 
 WORKER_LABEL = "Memo renderer"
+# "At least a sentence": the reason for departing from the method's result.
+DEPARTURE_REASON_MIN_WORDS = 6
 _REASON_MAX = 1000
 
 
@@ -148,6 +152,7 @@ def _new_version(
     commentary: str,
     methodology_version: str,
     questionnaire_version: int,
+    departure: Departure | None,
 ) -> MemoVersion:
     """A new version, or the newest one if it is still being prepared from the same answers
     and commentary: a double click on "Prepare the memo" must not make two memos.
@@ -160,11 +165,17 @@ def _new_version(
     sha = answers_sha256(answers)
     commentary = commentary.strip()
     newest = engagement.memo_versions.order_by("-number").first()
+    judgement = {
+        "advisor_recommendation": departure.recommendation if departure else "",
+        "advisor_reporting_line": departure.reporting_line if departure else "",
+        "departure_reason": departure.reason.strip() if departure else "",
+    }
     if (
         newest is not None
         and newest.state in (MemoVersion.State.QUEUED, MemoVersion.State.RENDERING)
         and newest.answers_sha256 == sha
         and newest.commentary == commentary
+        and all(getattr(newest, name) == value for name, value in judgement.items())
     ):
         newest.reused = True
         return newest
@@ -177,6 +188,8 @@ def _new_version(
         answers=answers,
         answers_sha256=sha,
         commentary=commentary,
+        **judgement,
+        board_meeting_date=engagement.board_meeting_date,
         requested_by=actor,
     )
 
@@ -191,8 +204,38 @@ def _queued(version: MemoVersion, *, actor: User, action: str, summary: str) -> 
     _enqueue_on_commit(version.pk)
 
 
+def _departure_check(result: Result, departure: Departure | None) -> Departure | None:
+    """The advisor's departure as the version keeps it: None when it is the method's own
+    result; refused when it does not hold together."""
+    if departure is None:
+        return None
+    if (departure.recommendation, departure.reporting_line) == (
+        result.recommendation,
+        result.reporting_line,
+    ):
+        return None
+    seat = departure.recommendation in ("full_time_caio", "fractional_caio")
+    if departure.recommendation not in RECOMMENDATION_LABELS or (
+        seat != (departure.reporting_line in ("ceo", "cto_then_ceo"))
+        or (not seat and departure.reporting_line != "none")
+    ):
+        raise MemoError("Choose a structure and a reporting line that go together.")
+    if len(departure.reason.split()) < DEPARTURE_REASON_MIN_WORDS:
+        raise MemoError(
+            "Say why the memo departs from the method's result, in at least one full "
+            f"sentence ({DEPARTURE_REASON_MIN_WORDS} words or more)."
+        )
+    return departure
+
+
 @transaction.atomic
-def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -> MemoVersion:
+def memo_request(
+    *,
+    engagement: Engagement,
+    actor: User,
+    commentary: str = "",
+    departure: Departure | None = None,
+) -> MemoVersion:
     """A new memo version from the submitted answers, rendered by a worker after commit.
 
     The version snapshots the assessment as the engagement's methodology reads it: the CEO's
@@ -205,6 +248,7 @@ def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -
     except NotScorable as problem:
         raise MemoError(str(problem)) from None
     ceo = assessment_for(engagement)
+    departure = _departure_check(scored.result, departure)
     version = _new_version(
         engagement=engagement,
         actor=actor,
@@ -212,22 +256,59 @@ def memo_request(*, engagement: Engagement, actor: User, commentary: str = "") -
         commentary=commentary,
         methodology_version=scored.result.methodology,
         questionnaire_version=ceo.questionnaire_version,
+        departure=departure,
     )
     if version.reused:
         return version
     _queued(
-        version, actor=actor, action="memo.requested", summary=f"Requested memo v{version.number}"
+        version,
+        actor=actor,
+        action="memo.requested",
+        summary=f"Requested memo v{version.number}" + _departure_summary(scored.result, departure),
     )
     return version
 
 
+def _departure_summary(result: Result, departure: Departure | None) -> str:
+    if departure is None:
+        return ""
+    return (
+        f", departing from the method's result ({result.recommendation} / "
+        f"{result.reporting_line}) to recommend {departure.recommendation} / "
+        f"{departure.reporting_line}: {departure.reason.strip()}"
+    )
+
+
+def version_result(version: MemoVersion) -> Result:
+    """The method's result for a stored version, from its own snapshot and methodology."""
+    return method_for(version.methodology_version).score(version.answers)
+
+
+def version_departure(version: MemoVersion) -> Departure | None:
+    if not version.departs:
+        return None
+    return Departure(
+        recommendation=version.advisor_recommendation,
+        reporting_line=version.advisor_reporting_line,
+        reason=version.departure_reason,
+    )
+
+
 @transaction.atomic
-def memo_revise(*, version: MemoVersion, actor: User, commentary: str) -> MemoVersion:
-    """New commentary means a new version: the answers snapshot is carried over unchanged.
+def memo_revise(
+    *,
+    version: MemoVersion,
+    actor: User,
+    commentary: str,
+    departure: Departure | None = None,
+) -> MemoVersion:
+    """New commentary or a new judgement means a new version: the answers snapshot (and its
+    methodology) is carried over unchanged.
 
     Like :func:`memo_request`, a repeat while that version is being prepared returns it.
     """
     engagement = version.engagement
+    departure = _departure_check(version_result(version), departure)
     new = _new_version(
         engagement=engagement,
         actor=actor,
@@ -235,6 +316,7 @@ def memo_revise(*, version: MemoVersion, actor: User, commentary: str) -> MemoVe
         commentary=commentary,
         methodology_version=version.methodology_version,
         questionnaire_version=version.questionnaire_version,
+        departure=departure,
     )
     if new.reused:
         return new
@@ -242,7 +324,8 @@ def memo_revise(*, version: MemoVersion, actor: User, commentary: str) -> MemoVe
         new,
         actor=actor,
         action="memo.revised",
-        summary=f"Changed the commentary; requested memo v{new.number}",
+        summary=f"Changed the memo; requested memo v{new.number}"
+        + _departure_summary(version_result(version), departure),
     )
     return new
 
@@ -294,6 +377,8 @@ def memo_input(version: MemoVersion) -> MemoInput:
         firm_name=firm.name,
         advisor_name=advisor.get_full_name() or advisor.email,
         commentary=version.commentary,
+        departure=version_departure(version),
+        board_meeting=version.board_meeting_date,
         accent=firm.accent_color,
         paper_size=firm.paper_size,
         number=version.number,
@@ -451,10 +536,18 @@ def memo_sweep() -> list[int]:
 # --- Approve. ------------------------------------------------------------------------------
 
 
+class DepartureNotConfirmed(MemoError):
+    """Approving a version that departs from the method's result needs a second confirmation."""
+
+
 @transaction.atomic
-def memo_approve(*, version: MemoVersion, actor: User) -> MemoVersion:
+def memo_approve(
+    *, version: MemoVersion, actor: User, departure_confirmed: bool = False
+) -> MemoVersion:
     """Marks the newest, ready version approved. From then on it never changes; edits make a
-    new one. An older version cannot be approved: it has been replaced."""
+    new one. An older version cannot be approved: it has been replaced. A version whose
+    recommendation departs from the method's result is approved only once the advisor has
+    confirmed it a second time."""
     locked = lock_version(version_id=version.pk)
     if locked is None:
         raise MemoError("This memo no longer exists.")
@@ -464,6 +557,10 @@ def memo_approve(*, version: MemoVersion, actor: User) -> MemoVersion:
         raise MemoError("Only a memo that has finished rendering can be approved.")
     if version.is_approved:
         raise MemoError(f"Memo v{version.number} is already approved.")
+    if version.departs and not departure_confirmed:
+        raise DepartureNotConfirmed(
+            f"Memo v{version.number} departs from the method's result; confirm to approve it."
+        )
     version.approved_by = actor
     version.approved_at = timezone.now()
     version.save(update_fields=["approved_by", "approved_at"])
@@ -474,6 +571,7 @@ def memo_approve(*, version: MemoVersion, actor: User) -> MemoVersion:
         engagement=engagement,
         actor=actor,
         action="memo.approved",
-        summary=f"Approved memo v{version.number}",
+        summary=f"Approved memo v{version.number}"
+        + (", which departs from the method's result" if version.departs else ""),
     )
     return version

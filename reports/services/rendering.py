@@ -12,7 +12,7 @@ import hashlib
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -23,18 +23,18 @@ from django.utils.safestring import mark_safe
 
 from assessments.chart import dimension_chart_svg
 from assessments.methodology import NEWEST, answers_sha256, method_for
-from assessments.presenter import ceo_answers, present
+from assessments.presenter import Departure, ResultInWords, ceo_answers, present
 from assessments.questionnaire import (
+    DIMENSIONS_BY_KEY,
     PERSPECTIVE_SECTIONS,
     QUESTIONNAIRE_VERSION,
     SECTIONS,
-    Section,
     display_value,
 )
 from reports.fetcher import StaticOnlyFetcher, static_url
 
 # Bump when the memo's wording or layout changes, so every memo says which template made it.
-TEMPLATE_VERSION = "memo-2026.1"
+TEMPLATE_VERSION = "memo-2026.2"
 
 PAPER_SIZES = {"A4": "A4", "Letter": "letter"}
 DEFAULT_ACCENT = "#1f4e79"
@@ -61,6 +61,9 @@ class MemoInput:
     prepared_on: date = field(default_factory=date.today)
     logo: bytes | None = None
     answers_sha256: str = ""
+    # The advisor's own recommendation, when it departs from the method's.
+    departure: Departure | None = None
+    board_meeting: date | None = None
 
     @property
     def sha256(self) -> str:
@@ -89,9 +92,7 @@ def logo_data_url(content: bytes | None) -> str:
     return ""
 
 
-def _appendix(
-    answers: Mapping[str, Any], sections: tuple[Section, ...] = SECTIONS
-) -> list[dict[str, Any]]:
+def _appendix(answers: Mapping[str, Any], *, skip: Set[str] = frozenset()) -> list[dict[str, Any]]:
     return [
         {
             "title": section.title,
@@ -99,7 +100,7 @@ def _appendix(
             "rows": [
                 {"label": q.label, "value": display_value(q.code, answers.get(q.code))}
                 for q in section.questions
-                if q.kind != "text"
+                if q.kind != "text" and q.code not in skip
             ],
             "texts": [
                 {"label": q.label, "value": display_value(q.code, answers.get(q.code))}
@@ -107,16 +108,67 @@ def _appendix(
                 if q.kind == "text"
             ],
         }
-        for section in sections
+        for section in SECTIONS
     ]
+
+
+def _short(code: str, value: object) -> str:
+    """An answer as a table cell: a scale as its number, a choice as its label."""
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and code.startswith(("dimension.", "leadership.cto_capacity"))
+    ):
+        return str(value)
+    return display_value(code, value)
+
+
+def _row_label(question: Any) -> str:
+    if question.dimension:
+        name = DIMENSIONS_BY_KEY[question.dimension].name
+        return f"{name}: {'today' if question.code.endswith('.today') else 'in 24 months'}"
+    return question.label
+
+
+def _perspective_table(words: ResultInWords) -> dict[str, Any] | None:
+    """Every leader's answers to the questions they all answered, one column each (the CEO
+    first): side by side they say in one page what a list per leader says in several."""
+    perception = words.perception
+    if perception is None or not perception.has_perspectives:
+        return None
+    leaders = perception.leaders
+    questions = [q for s in PERSPECTIVE_SECTIONS for q in s.questions if q.kind != "text"]
+    return {
+        "leaders": leaders,
+        "codes": {q.code for q in questions},
+        "rows": [
+            {
+                "label": _row_label(q),
+                "values": [_short(q.code, leader.answers.get(q.code)) for leader in leaders],
+            }
+            for q in questions
+        ],
+        "texts": [
+            (leader, leader.answers["context.concerns"])
+            for leader in leaders[1:]
+            if str(leader.answers.get("context.concerns") or "").strip()
+        ],
+    }
 
 
 def memo_context(memo: MemoInput) -> dict[str, Any]:
     """The template context for one memo: the result in words is the presenter's, the same
     one the results page shows."""
     result = method_for(memo.methodology_version).score(memo.answers)
-    words = present(result, memo.answers, client_name=memo.client_name)
+    words = present(
+        result,
+        memo.answers,
+        client_name=memo.client_name,
+        departure=memo.departure,
+        meeting=memo.board_meeting,
+    )
     answers = ceo_answers(memo.answers)
+    table = _perspective_table(words)
     accent = memo.accent if _COLOUR.match(memo.accent or "") else DEFAULT_ACCENT
     sha = memo.sha256
     concerns = answers.get("context.concerns") or ""
@@ -126,6 +178,7 @@ def memo_context(memo: MemoInput) -> dict[str, Any]:
         "firm_name": memo.firm_name,
         "advisor_name": memo.advisor_name,
         "prepared_on": memo.prepared_on,
+        "board_meeting": memo.board_meeting,
         "number": memo.number,
         "accent": accent,
         "page_size": PAPER_SIZES.get(memo.paper_size, "A4"),
@@ -139,17 +192,26 @@ def memo_context(memo: MemoInput) -> dict[str, Any]:
         ),
         "commentary": memo.commentary,
         "concerns": concerns if isinstance(concerns, str) else "",
-        "appendix": _appendix(answers),
-        "perspective_appendices": [
-            (leader, _appendix(leader.answers, PERSPECTIVE_SECTIONS))
-            for leader in (words.perception.leaders[1:] if words.perception else [])
-        ],
+        "perspective_table": table,
+        # With perspectives, the answers everyone gave are in the side-by-side table.
+        "appendix": _appendix(answers, skip=table["codes"] if table else frozenset()),
         "methodology_version": result.methodology,
         "questionnaire_version": memo.questionnaire_version,
         "template_version": TEMPLATE_VERSION,
         "answers_sha256": sha,
         "answers_sha12": sha[:12],
+        "memo_reference": _reference(memo.number, sha[:12], result.methodology),
     }
+
+
+_REFERENCE_SAFE = re.compile(r"[^A-Za-z0-9 .·\-]")
+
+
+def _reference(number: int | None, sha12: str, methodology: str) -> str:
+    """The footer's reference; it goes into a CSS string, so only plain characters pass."""
+    version = f"v{number}" if number else "draft"
+    text = f"Memo {version} · answers {sha12} · method {methodology} · {TEMPLATE_VERSION}"
+    return _REFERENCE_SAFE.sub("", text)
 
 
 def memo_html(memo: MemoInput, *, static_base: str | None = None, style_nonce: str = "") -> str:

@@ -15,16 +15,21 @@ from django.views.decorators.http import require_GET, require_POST
 from advisory.access import get_for_firm
 from advisory.middleware import POLICY
 from advisory.models import Engagement
-from reports.forms import CommentaryForm, SendForm
+from assessments.presenter import present
+from assessments.services.scoring import NotScorable, engagement_result
+from reports.forms import MemoForm, SendForm
 from reports.models import Delivery, MemoVersion
 from reports.services.delivery import delivery_revoke, memo_filename, memo_send
 from reports.services.memos import (
+    DepartureNotConfirmed,
     MemoError,
     memo_approve,
     memo_input,
     memo_request,
     memo_retry,
     memo_revise,
+    version_departure,
+    version_result,
 )
 from reports.services.rendering import memo_html
 
@@ -44,14 +49,29 @@ def _fail(request: HttpRequest, error: MemoError) -> None:
 @login_required
 @require_POST
 def request_memo(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_for_firm(request.user, Engagement.objects.select_related("firm"), pk=pk)
-    form = CommentaryForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("commentary", ["Check the commentary."])))
+    engagement = get_for_firm(
+        request.user, Engagement.objects.select_related("firm", "client"), pk=pk
+    )
+    try:
+        result = engagement_result(engagement).result
+    except NotScorable as problem:
+        messages.error(request, str(problem))
         return redirect(engagement)
+    form = MemoForm(request.POST, result=result)
+    if not form.is_valid():
+        # Shown again with everything typed, on the engagement page's memo form.
+        return render(
+            request,
+            "reports/memo_form.html",
+            {"engagement": engagement, "form": form, "version": None},
+            status=400,
+        )
     try:
         version = memo_request(
-            engagement=engagement, actor=request.user, commentary=form.cleaned_data["commentary"]
+            engagement=engagement,
+            actor=request.user,
+            commentary=form.cleaned_data["commentary"],
+            departure=form.cleaned_data["departure"],
         )
     except MemoError as error:
         _fail(request, error)
@@ -129,19 +149,37 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit the commentary: the result is always a new version; the old one stays as it was."""
+    """Edit the advisor's part of the memo (commentary, judgement): the result is always a
+    new version; the old one stays as it was."""
     version = _version(request, pk)
-    form = CommentaryForm(request.POST or None, initial={"commentary": version.commentary})
+    form = MemoForm(
+        request.POST or None,
+        result=version_result(version),
+        departure=version_departure(version),
+        initial={"commentary": version.commentary},
+    )
     if request.method == "POST" and form.is_valid():
-        new = memo_revise(
-            version=version, actor=request.user, commentary=form.cleaned_data["commentary"]
-        )
-        if new.reused:
-            messages.info(request, f"Memo v{new.number} is already being prepared.")
+        try:
+            new = memo_revise(
+                version=version,
+                actor=request.user,
+                commentary=form.cleaned_data["commentary"],
+                departure=form.cleaned_data["departure"],
+            )
+        except MemoError as error:
+            form.add_error(None, error)
         else:
-            messages.success(request, f"Memo v{new.number} is being prepared with your commentary.")
-        return redirect(version.engagement)
-    return render(request, "reports/memo_revise.html", {"version": version, "form": form})
+            if new.reused:
+                messages.info(request, f"Memo v{new.number} is already being prepared.")
+            else:
+                messages.success(request, f"Memo v{new.number} is being prepared.")
+            return redirect(version.engagement)
+    return render(
+        request,
+        "reports/memo_form.html",
+        {"engagement": version.engagement, "version": version, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -149,7 +187,23 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     try:
-        memo_approve(version=version, actor=request.user)
+        memo_approve(
+            version=version,
+            actor=request.user,
+            departure_confirmed=request.POST.get("confirm_departure") == "yes",
+        )
+    except DepartureNotConfirmed:
+        # The second confirmation: the advisor sees what the board will read, and confirms.
+        result = version_result(version)
+        words = present(
+            result,
+            version.answers,
+            client_name=version.engagement.client.name,
+            departure=version_departure(version),
+        )
+        return render(
+            request, "reports/memo_approve_departure.html", {"version": version, "words": words}
+        )
     except MemoError as error:
         _fail(request, error)
     else:

@@ -1,7 +1,9 @@
-"""The sentences behind a result: the client's value against the mark, fired or not."""
+"""The sentences behind a result: the client's figure against the line the method draws,
+holding or not, in board language."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +29,9 @@ from assessments.methodology.v2026_1 import (
 )
 from tests.assessments.factories import answers_strategy, dimensions, neutral_answers
 
+# The method's own vocabulary, which a board memo does not use.
+INTERNAL_TERMS = re.compile(r"\b(mark|marks|signal|signals|flag|flags|flagged)\b", re.IGNORECASE)
+
 
 def signal_explanation(key: str, answers: dict[str, Any], thresholds: Any = None) -> str:
     """The sentence for one signal of the scored answers."""
@@ -42,13 +47,33 @@ def flag_explanation(flag: str, answers: dict[str, Any]) -> str:
 @pytest.mark.parametrize(
     ("spend", "sentence"),
     [
-        (6_200_000, "AI spend of $6.2M a year is above the $5M mark."),
-        (1_200_000, "AI spend of $1.2M a year is below the $5M mark."),
-        (5_000_000, "AI spend of $5M a year is exactly the $5M mark, not above it."),
-        # Rounded to "$5M" it would look like the mark itself, so the full amount is shown.
-        (5_000_001, "AI spend of $5,000,001 a year is above the $5M mark."),
-        (4_960_000, "AI spend of $4,960,000 a year is below the $5M mark."),
-        (0, "AI spend of $0 a year is below the $5M mark."),
+        (
+            6_200_000,
+            "The company spends $6.2M a year on AI; above $5M, that budget needs an executive "
+            "who answers for it.",
+        ),
+        (
+            1_200_000,
+            "The company spends $1.2M a year on AI, under the $5M at which AI needs an executive "
+            "of its own.",
+        ),
+        (5_000_000, "The company spends exactly $5M a year on AI; only above $5M does it count."),
+        # Rounded to "$5M" it would look like the line itself, so the full amount is shown.
+        (
+            5_000_001,
+            "The company spends $5,000,001 a year on AI; above $5M, that budget needs an "
+            "executive who answers for it.",
+        ),
+        (
+            4_960_000,
+            "The company spends $4,960,000 a year on AI, under the $5M at which AI needs an "
+            "executive of its own.",
+        ),
+        (
+            0,
+            "The company spends $0 a year on AI, under the $5M at which AI needs an executive "
+            "of its own.",
+        ),
     ],
 )
 def test_ai_spend_sentence(spend: int, sentence: str) -> None:
@@ -58,31 +83,31 @@ def test_ai_spend_sentence(spend: int, sentence: str) -> None:
 @pytest.mark.parametrize(
     ("key", "overrides", "fragments"),
     [
-        ("ai_headcount", {"profile.ai_headcount": 21}, ["21 people", "more than", "20"]),
-        ("ai_headcount", {"profile.ai_headcount": 1}, ["1 person works", "fewer than", "20"]),
-        ("under_500_employees", {"profile.employees": 499}, ["499 employees", "below the 500"]),
-        ("under_500_employees", {"profile.employees": 5_000}, ["5,000 employees", "at or above"]),
+        ("ai_headcount", {"profile.ai_headcount": 21}, ["21 people work on AI", "above 20"]),
+        ("ai_headcount", {"profile.ai_headcount": 1}, ["1 person works", "no more than 20"]),
+        ("under_500_employees", {"profile.employees": 499}, ["499 employees", "under 500"]),
+        ("under_500_employees", {"profile.employees": 5_000}, ["5,000 employees", "past the 500"]),
         ("few_use_cases", {"profile.ai_use_cases": 3}, ["3 AI use cases", "more than the 2"]),
-        ("few_use_cases", {"profile.ai_use_cases": 1}, ["1 AI use case is", "within the 2"]),
+        ("few_use_cases", {"profile.ai_use_cases": 1}, ["Only 1 AI use case is", "up to 2"]),
         (
             "cto_stretched",
             {"leadership.cto_scope": ["infrastructure"], "leadership.cto_capacity": 5},
-            ["does not run security and product engineering", "5 out of 5", "at or above"],
+            ["does not run security and product engineering", "5 out of 5"],
         ),
         (
             "cross_functional",
             {"profile.ai_functions": ["finance", "sales", "hr"]},
-            ["2 of the 5 key functions", "sales and finance", "short of the mark of 3"],
+            ["sales and finance", "2 of the 5 core functions", "fewer than the 3"],
         ),
         (
             "mandate_shift",
             dimensions(1, 3, shifted=4),
-            ["4 of the 7 dimensions", "primary focus", "reaching the mark of 4"],
+            ["4 of the 7 dimensions", "primary focus", "a change of mandate"],
         ),
         (
             "single_product_small_team",
             {"profile.products": 1, "profile.engineering_headcount": 25},
-            ["engineering team of 25", "under 25"],
+            ["25 engineers, not under 25"],
         ),
         (
             "regulation",
@@ -91,7 +116,7 @@ def test_ai_spend_sentence(spend: int, sentence: str) -> None:
         ),
     ],
 )
-def test_sentences_put_the_value_against_the_mark(
+def test_sentences_put_the_figure_against_the_line(
     key: str, overrides: dict[str, Any], fragments: list[str]
 ) -> None:
     sentence = signal_explanation(key, neutral_answers(overrides))
@@ -102,8 +127,8 @@ def test_sentences_put_the_value_against_the_mark(
 def test_sentences_follow_the_thresholds_rather_than_restating_them() -> None:
     moved = replace(THRESHOLDS, ai_spend_usd_above=7_500_000, ai_headcount_above=40)
     answers = neutral_answers(profile__ai_spend_usd=6_200_000, profile__ai_headcount=30)
-    assert "below the $7.5M mark" in signal_explanation("ai_spend", answers, moved)
-    assert "fewer than the mark of 40" in signal_explanation("ai_headcount", answers, moved)
+    assert "under the $7.5M" in signal_explanation("ai_spend", answers, moved)
+    assert "no more than 40" in signal_explanation("ai_headcount", answers, moved)
 
 
 @pytest.mark.parametrize(
@@ -114,14 +139,14 @@ def test_sentences_follow_the_thresholds_rather_than_restating_them() -> None:
             "ceo",
             3,
             "no_outcome_owner",
-            "Nobody is answerable for the business results AI should bring.",
+            "Nobody answers for the business results AI should bring.",
         ),
         (
             "product",
             "ceo",
             3,
             "no_outcome_owner",
-            "The head of product is answerable for the business results AI should bring.",
+            "The head of product answers for the business results AI should bring.",
         ),
         (
             "ceo",
@@ -144,7 +169,7 @@ def test_sentences_follow_the_thresholds_rather_than_restating_them() -> None:
             4,
             "overloaded_seat",
             "The CTO both answers for AI results and settles AI-versus-platform conflicts, "
-            "with a load of 4 out of 5 (the mark is 4).",
+            "with a load of 4 out of 5: one seat holds everything and has no room.",
         ),
     ],
 )
@@ -176,7 +201,12 @@ def test_every_signal_and_flag_is_explained_for_any_valid_answers(answers: dict[
         assert reason.sentence.endswith(".")
         # No unformatted placeholder or stray Python None inside the sentence.
         assert "{" not in reason.sentence and "None" not in reason.sentence.split()[1:]
-    assert recommendation_sentence(result, "Acme").startswith("Acme should ")
+        # Board language: the method's own vocabulary stays out of the sentences.
+        assert not INTERNAL_TERMS.search(reason.sentence), reason.sentence
+        assert not INTERNAL_TERMS.search(reason.title), reason.title
+    assert recommendation_sentence(result, "Acme").startswith(
+        "The board is asked to agree that Acme "
+    )
     assert len(accountability_notes(result, answers)) == 2
 
 
@@ -187,8 +217,8 @@ def test_recommendation_sentence_names_structure_line_and_confidence(
 ) -> None:
     result = replace(score(neutral_answers()), recommendation=recommendation, reporting_line=line)
     sentence = recommendation_sentence(result, "Acme Logistics")
-    assert sentence.startswith("Acme Logistics should ")
-    assert sentence.endswith("(confidence: medium).")
+    assert sentence.startswith("The board is asked to agree that Acme Logistics ")
+    assert sentence.endswith(", a recommendation the method makes with medium confidence.")
     assert ("CEO" in sentence) == (line in ("ceo", "cto_then_ceo"))
     assert recommendation in RECOMMENDATION_LABELS and line in REPORTING_LINE_LABELS
 
@@ -204,8 +234,8 @@ def test_recommendation_sentence_for_a_full_time_seat() -> None:
         )
     )
     assert recommendation_sentence(result, "Acme") == (
-        "Acme should appoint a full-time Chief AI Officer reporting directly to the CEO "
-        "(confidence: high)."
+        "The board is asked to agree that Acme appoints a full-time Chief AI Officer reporting "
+        "directly to the CEO, a recommendation the method makes with high confidence."
     )
 
 

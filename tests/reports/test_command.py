@@ -35,7 +35,7 @@ def test_renders_a_memo_from_a_file(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     reader = PdfReader(io.BytesIO(output.read_bytes()))
     text = " ".join(page.extract_text() for page in reader.pages)
-    assert "Fjord Shipping should bring in a fractional Chief AI Officer" in " ".join(text.split())
+    assert "Fjord Shipping brings in a fractional Chief AI Officer" in " ".join(text.split())
     assert "Memo draft" in text
     assert len(reader.pages) <= 8
 

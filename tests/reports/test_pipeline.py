@@ -79,7 +79,7 @@ def test_request_is_rendered_by_a_worker_into_a_readable_memo(
     text = " ".join(page.extract_text() for page in reader.pages)
     text = " ".join(text.split())
     assert "Acme Logistics" in text
-    assert "should bring in a fractional Chief AI Officer" in text
+    assert "brings in a fractional Chief AI Officer" in text
     for dimension in DIMENSIONS:
         assert dimension.name in text
     assert "CTO mandate" in text and "CAIO mandate" in text

@@ -89,23 +89,28 @@ def test_memo_embeds_the_firm_logo(hostile_render) -> None:
     assert len(reader.pages[0].images) >= 1
 
 
-def test_memo_reads_bottom_line_first_with_every_section() -> None:
-    pdf = memo_pdf(MemoInput(answers=valid_answers(), client_name="Acme Logistics")).pdf
+def test_memo_reads_decision_first_with_every_section() -> None:
+    pdf = memo_pdf(
+        MemoInput(answers=valid_answers(), client_name="Acme Logistics", commentary="Act now.")
+    ).pdf
     text = text_of(pdf)
     order = [
-        "The bottom line",
-        "Acme Logistics should bring in a fractional Chief AI Officer",
-        "Why we recommend this",
-        "People working on AI. 24 people work on AI, more than the mark of 20.",
-        "Who is accountable for AI",
-        "Who is answerable for what AI does for the business?",
-        "Seven dimensions",
-        "Shared ground between the two mandates",
+        "The decision for the board",
+        "The board is asked to agree that Acme Logistics brings in a fractional Chief AI Officer",
         "The advisor's view",
-        "Next steps for the board",
+        "Act now.",
+        "Why",
+        "24 people work on AI; above 20, one leader cannot run that team",
+        "The three options",
+        "Who answers for AI today",
+        "Who is answerable for what AI does for the business?",
+        "on seven dimensions",
+        "Shared ground",
+        "Next steps",
         "Appendix A: the answers as given",
         "How many people does the company employ? 320",
-        "Appendix B: every sign we checked",
+        "Appendix B: everything the method checked",
+        "About this memo",
     ]
     # Some headings are set in capitals by the style sheet.
     text = text.lower()
@@ -114,7 +119,7 @@ def test_memo_reads_bottom_line_first_with_every_section() -> None:
     assert positions == sorted(positions), list(zip(order, positions, strict=True))
     for dimension in DIMENSIONS:
         assert dimension.name.lower() in text
-    assert "cto mandate" in text and "caio mandate" in text
+    assert "the cto's mandate" in text and "the caio's mandate" in text
 
 
 def test_a_full_time_case_with_a_page_of_commentary_fits_in_eight_pages() -> None:
@@ -133,7 +138,7 @@ def test_a_full_time_case_with_a_page_of_commentary_fits_in_eight_pages() -> Non
             commentary=("Our view, in some detail. " * 25 + "\n\n") * 4,
         )
     )
-    assert "should appoint a full-time Chief AI Officer" in text_of(rendered.pdf)
+    assert "appoints a full-time Chief AI Officer" in text_of(rendered.pdf)
     assert rendered.page_count <= 8
 
 
