@@ -188,6 +188,8 @@ class Option:
     # The method's result, and the one the memo recommends (the advisor's, on a departure).
     method_result: bool
     recommended: bool
+    # Whether the assessment found anything at all that calls for a change.
+    needs_found: bool
 
     @property
     def fixes_shown(self) -> list[str]:
@@ -228,6 +230,7 @@ def options_for(
                 leaves_open=leaves,
                 method_result=structure.key == method_pick,
                 recommended=structure.key == pick,
+                needs_found=bool(needs),
             )
         )
     return options
