@@ -42,6 +42,10 @@ class MemoVersion(models.Model):
     answers = models.JSONField()
     answers_sha256 = models.CharField(max_length=64)
     commentary = models.TextField(blank=True, max_length=20_000)
+    # The firm's branding as it was when the version was requested (firm name, accent, paper
+    # size, logo file, the advisor who signs it), so changing the branding never alters a
+    # version already made. Empty for versions made before it was kept: they use the firm's.
+    branding = models.JSONField(default=dict, blank=True)
 
     pdf = models.FileField(upload_to="memos/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
