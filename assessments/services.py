@@ -93,7 +93,8 @@ def invitation_send(
         person=person,
         token_hash=hashed,
         created_by=actor,
-        expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
+        # How long CEO links live is the firm's setting (Firm.ceo_link_days).
+        expires_at=now + timedelta(days=engagement.firm.ceo_link_days),
         request_key=request_key[:64],
     )
     link = invitation_link(token)
@@ -137,6 +138,7 @@ def _invitation_email(*, invitation: Invitation, link: str, actor: User) -> Emai
         name="assessments/email/invitation",
         context=context,
         to=invitation.person.email,
+        firm=engagement.firm,
         reply_to=actor.email,
     )
 
