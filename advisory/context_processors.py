@@ -12,6 +12,7 @@ def firm(request: HttpRequest) -> dict[str, object]:
     # An account without a firm (an operator's, say) sees pages without firm branding; the
     # views themselves answer it with 404.
     try:
-        return {"current_firm": user.membership.firm}  # cached on the user for the views
+        membership = user.membership  # cached on the user for the views
     except Membership.DoesNotExist:
         return {}
+    return {"current_firm": membership.firm, "current_membership": membership}

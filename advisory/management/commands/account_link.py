@@ -1,0 +1,38 @@
+"""Issues a fresh one-time set-password link for an existing account, for an operator to pass
+on: a first owner whose link from create_firm expired, say. Any earlier link stops working."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from advisory.accounts import account_link_issue
+from advisory.models import AccountLink, User
+
+
+class Command(BaseCommand):
+    help = "Prints a new one-time link (valid 7 days) for an account to set its password."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--email", required=True, help="The account's email address.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        email = options["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise CommandError(f"--email: no account has the address {email}.")
+        if not user.is_active:
+            raise CommandError(
+                f"--email: {email} has been deactivated; an owner can invite them back."
+            )
+        with transaction.atomic():
+            link = account_link_issue(user=user, purpose=AccountLink.Purpose.OPERATOR)
+        self.stdout.write(
+            f"One-time link for {user.email} to set a password (it works once, until "
+            f"{timezone.localtime(link.expires_at):%d %B %Y %H:%M %Z}; earlier links no longer "
+            "work):\n\n"
+            f"{link.url}"
+        )
