@@ -149,8 +149,10 @@ def _no_control_characters(value: str, field: str) -> str:
 
 
 class FirmStartForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    owner_email = forms.CharField(max_length=254)
+    name = forms.CharField(max_length=200, error_messages={"required": "The firm needs a name."})
+    owner_email = forms.CharField(
+        max_length=254, error_messages={"required": "Give the owner's email address."}
+    )
     owner_name = forms.CharField(max_length=150, required=False)
 
     error_names = {"name": "--name", "owner_email": "--owner-email", "owner_name": "--owner-name"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import warnings
 from typing import IO
 
@@ -39,10 +40,10 @@ def _refuse(reason: str) -> LogoError:
 def logo_clean(upload: IO[bytes], *, size: int | None = None) -> bytes:
     """The upload re-encoded as a metadata-free PNG, or LogoError."""
     if size is not None and size > MAX_BYTES:
-        raise _refuse(f"The file is {size / 1024 / 1024:.1f} MB.")
+        raise _refuse(f"The file is {math.ceil(size / 1024):,} KB, over the limit.")
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise _refuse("The file is larger than 2 MB.")
+        raise _refuse("The file is over the size limit.")
     if not data:
         raise _refuse("The file is empty.")
     try:
@@ -58,7 +59,9 @@ def logo_clean(upload: IO[bytes], *, size: int | None = None) -> bytes:
             image.load()
     except LogoError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse("The image claims to be far larger than the limit.") from None
+    except UnidentifiedImageError:
         raise _refuse("This file is not a PNG or JPEG image.") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         # Pillow's ways of saying the image data is truncated or corrupt.

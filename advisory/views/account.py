@@ -89,7 +89,9 @@ def account_link(request: HttpRequest, token: str) -> HttpResponse:
         return rate_limited(request)
     link = account_link_resolve(token)
     if link is None:
-        return render(request, "advisory/account_link_invalid.html", {"reason": "unknown"}, 404)
+        return render(
+            request, "advisory/account_link_invalid.html", {"reason": "unknown"}, status=404
+        )
     state = link.link_state
     if state != LinkState.USABLE:
         context = {"reason": state, "link": link}

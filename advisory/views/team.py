@@ -109,7 +109,9 @@ def member_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     engagements = list(
         open_engagements_led_by(membership.user, membership.firm).select_related("client")
     )
-    form = DeactivateForm(request.POST or None, membership=membership, open_count=len(engagements))
+    # Bound on any POST: with no engagements to hand over, the form posts no fields at all.
+    data = request.POST if request.method == "POST" else None
+    form = DeactivateForm(data, membership=membership, open_count=len(engagements))
     if request.method == "POST" and form.is_valid():
         try:
             handed = member_deactivate(
