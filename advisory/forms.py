@@ -16,7 +16,16 @@ from django.core.validators import validate_email
 from advisory.emails import email_from_templates
 from advisory.fields import IdChoiceField
 from advisory.logos import LogoError, logo_clean
-from advisory.models import Client, Engagement, Firm, Membership, Person, User
+from advisory.models import (
+    LINK_DAYS_MAX,
+    LINK_DAYS_MIN,
+    Client,
+    Engagement,
+    Firm,
+    Membership,
+    Person,
+    User,
+)
 from advisory.two_factor import has_two_factor
 
 
@@ -283,6 +292,11 @@ class FirmSettingsForm(_CrispyModelForm):
         if not self.instance.logo:
             del self.fields["remove_logo"]
         self.fields["sender_name"].widget.attrs["placeholder"] = self.instance.name
+        for name in ("ceo_link_days", "board_link_days"):
+            # The model's validators name the range in words ("at least 1 day"); Django's
+            # own for a positive integer would say "greater than or equal to 0".
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.update(min=LINK_DAYS_MIN, max=LINK_DAYS_MAX)
 
     def clean_name(self) -> str:
         name = _no_control_characters(_clean_name(self.cleaned_data["name"]), "The name")

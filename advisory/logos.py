@@ -14,12 +14,15 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 4000
@@ -37,6 +40,26 @@ def _refuse(reason: str) -> LogoError:
     return LogoError(f"{reason} Upload a PNG or JPEG of at most 2 MB and 4,000 × 4,000 pixels.")
 
 
+_strict = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow's decoders refuse a truncated file for the length of the block.
+
+    WeasyPrint switches Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is imported
+    (the worker, the tests), and a truncated logo would then be padded with grey instead of
+    refused. The setting is global, so it is changed under a lock and put back at once.
+    """
+    with _strict:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def logo_clean(upload: IO[bytes], *, size: int | None = None) -> bytes:
     """The upload re-encoded as a metadata-free PNG, or LogoError."""
     if size is not None and size > MAX_BYTES:
@@ -47,7 +70,7 @@ def logo_clean(upload: IO[bytes], *, size: int | None = None) -> bytes:
     if not data:
         raise _refuse("The file is empty.")
     try:
-        with warnings.catch_warnings():
+        with _strict_decoding(), warnings.catch_warnings():
             # Above MAX_IMAGE_PIXELS Pillow only warns; a decompression bomb is refused here.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=FORMATS)

@@ -164,7 +164,9 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             except TwoFactorError as error:
                 form.add_error("code", str(error))
             else:
-                # Every other session has just ended; this one stays, verified.
+                # Every other session has just ended (a new session salt); this one stays,
+                # verified, once it holds the hash made with the new salt.
+                request.user.refresh_from_db(fields=["session_salt"])
                 update_session_auth_hash(request, request.user)
                 device.refresh_from_db()
                 otp_login(request, device)
