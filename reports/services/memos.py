@@ -176,10 +176,7 @@ def _new_version(
         engagement=engagement,
         # The letterhead as it is now: later changes to the firm's branding (or a handover of
         # the engagement) never alter this version.
-        branding={
-            **firm_branding(engagement.firm),
-            "advisor_name": _advisor_name(engagement.lead_advisor),
-        },
+        branding=_branding_now(engagement.pk),
         number=(newest.number if newest else 0) + 1,
         methodology_version=NEWEST,
         questionnaire_version=QUESTIONNAIRE_VERSION,
@@ -272,6 +269,16 @@ def memo_retry(*, version: MemoVersion, actor: User) -> MemoVersion:
 
 def _advisor_name(advisor: User) -> str:
     return advisor.get_full_name() or advisor.email
+
+
+def _branding_now(engagement_id: int) -> dict[str, str]:
+    """The firm's branding and the lead advisor as the database holds them now (the caller's
+    engagement object may have been loaded before a change)."""
+    engagement = Engagement.objects.select_related("firm", "lead_advisor").get(pk=engagement_id)
+    return {
+        **firm_branding(engagement.firm),
+        "advisor_name": _advisor_name(engagement.lead_advisor),
+    }
 
 
 def memo_input(version: MemoVersion) -> MemoInput:

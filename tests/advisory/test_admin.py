@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from advisory.models import User
 from tests.conftest import signed_in

@@ -253,3 +253,12 @@ def test_two_factor_pages_ask_anonymous_visitors_to_sign_in(client):
     for name in ("account_recovery_codes", "account_two_factor_remove", "account_sessions_end"):
         response = client.post(reverse(name))
         assert response.url.startswith(reverse("login")), name
+
+
+def test_odd_codes_never_break_the_sign_in_step(advisor):
+    enable(advisor)
+    http = password_sign_in(advisor)
+    for code in ("\x00", "９９９９９９", "1" * 31, "' OR 1=1 --", "-- --", ["1", "2"]):
+        response = http.post(reverse("two_factor_verify"), {"code": code})
+        assert response.status_code in (200, 429), code
+    assert http.get(reverse("dashboard")).status_code == 302
