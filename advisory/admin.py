@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,9 +19,10 @@ from advisory.models import AuditEvent, Client, Engagement, Firm, Membership, Us
 
 # django-otp's own admin pages show authenticator keys and recovery codes: secrets no
 # operator needs to read.
-for _device in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(_device):
-        admin.site.unregister(_device)
+# Groups and permissions play no part in the app: roles are the firm's (Membership.role).
+for _model in (TOTPDevice, StaticDevice, Group):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class ReadMostlyAdmin(admin.ModelAdmin):

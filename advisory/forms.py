@@ -205,6 +205,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Send the invitation"))
 
     def clean_name(self) -> str:
@@ -275,7 +276,9 @@ class FirmSettingsForm(_CrispyModelForm):
             "board_link_days",
             "require_two_factor",
         ]
-        widgets = {"accent_color": forms.TextInput(attrs={"type": "color"})}
+        widgets = {
+            "accent_color": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})
+        }
         help_texts = {
             "accent_color": "Colours memo headings and the app's buttons and links. It must "
             "have a contrast of at least 4.5:1 against white.",
@@ -289,6 +292,8 @@ class FirmSettingsForm(_CrispyModelForm):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         self.actor = actor
         super().__init__(*args, **kwargs)
+        # The app's own messages, which name the limits, rather than the browser's.
+        self.helper.attrs = {"novalidate": ""}
         if not self.instance.logo:
             del self.fields["remove_logo"]
         self.fields["sender_name"].widget.attrs["placeholder"] = self.instance.name
@@ -350,8 +355,14 @@ class AccountNameForm(forms.ModelForm):
 
 
 class AccountPasswordForm(PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "That is not your current password. Enter it again.",
+    }
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
         # The password is one section of the Account page, not what it opens on.
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
 
@@ -360,6 +371,7 @@ class CrispySetPasswordForm(SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Set my password"))
 
 
@@ -368,13 +380,19 @@ class TwoFactorCodeForm(forms.Form):
         max_length=32,
         label="Code",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
         ),
     )
 
     def __init__(self, *args: Any, submit_label: str = "Continue", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", submit_label))
 
     def clean_code(self) -> str:

@@ -7,8 +7,8 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -168,8 +168,11 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
     def for_team_page(self) -> MembershipQuerySet:
+        """By name; someone invited without a name sorts by their email among the names."""
         return self.select_related("user").order_by(
-            Lower("user__first_name"), Lower("user__last_name"), "user__email"
+            Lower(Coalesce(NullIf("user__first_name", Value("")), "user__email")),
+            Lower("user__last_name"),
+            "user__email",
         )
 
 

@@ -23,6 +23,7 @@ from advisory.models import (
     User,
 )
 from advisory.services import audit_record
+from advisory.two_factor import two_factor_reset
 
 
 class TeamError(Exception):
@@ -169,6 +170,24 @@ def member_role_set(*, membership: Membership, role: str, actor: User) -> None:
             f"Changed {membership.user}'s role from {before} "
             f"to {membership.get_role_display().lower()}"
         ),
+    )
+
+
+@transaction.atomic
+def member_two_factor_reset(*, membership: Membership, actor: User) -> None:
+    """Takes a member's authenticator and recovery codes away, for someone who lost both.
+    Their sessions end; they sign in again with their password (and, where the firm requires
+    two-factor, set up a new authenticator straight away)."""
+    _lock_firm(membership.firm)
+    user = User.objects.get(pk=membership.user_id)
+    if user.pk == actor.pk:
+        raise TeamError("Use your Account page to change your own two-factor sign-in.")
+    two_factor_reset(user=user)
+    audit_record(
+        firm=membership.firm,
+        actor=actor,
+        action="member.two_factor_reset",
+        summary=f"Reset {_who(user)}'s two-factor sign-in",
     )
 
 

@@ -196,13 +196,25 @@ def two_factor_verify(*, user: User, code: str) -> TOTPDevice | StaticDevice:
     return verified
 
 
-@transaction.atomic
-def two_factor_remove(*, user: User) -> None:
-    """Takes the authenticator and recovery codes off the account. Where the firm requires
-    two-factor, the person is asked to set up a new authenticator at once."""
+def _devices_delete(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def two_factor_remove(*, user: User) -> None:
+    """The person takes their authenticator and recovery codes off their account. Where the
+    firm requires two-factor, they are asked to set up a new authenticator at once."""
+    _devices_delete(user)
     _audit(user, "two_factor.removed", f"{user} turned off two-factor sign-in")
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User) -> None:
+    """Someone else (an owner, an operator) takes them away for a person who lost both their
+    phone and their recovery codes; the caller records who did. Their sessions end."""
+    _devices_delete(user)
+    sessions_end(user=user)
 
 
 def _audit(user: User, action: str, summary: str) -> None:

@@ -105,6 +105,7 @@ urlpatterns = [
     path("team/invite/", team.team_invite, name="team_invite"),
     path("team/<int:pk>/role/", team.member_role, name="member_role"),
     path("team/<int:pk>/resend/", team.member_resend, name="member_resend"),
+    path("team/<int:pk>/two-factor/", team.member_two_factor, name="member_two_factor"),
     path("team/<int:pk>/deactivate/", team.member_deactivate_view, name="member_deactivate"),
     path("firm/settings/", firm.firm_settings, name="firm_settings"),
     path("firm/logo/<sha256:digest>.png", firm.firm_logo, name="firm_logo"),

@@ -126,6 +126,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+        verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:
         return f"{self.memo_version} to {self.person}"

@@ -93,8 +93,10 @@ def account_link(request: HttpRequest, token: str) -> HttpResponse:
             request, "advisory/account_link_invalid.html", {"reason": "unknown"}, status=404
         )
     state = link.link_state
+    # The page wears the firm's name and colour: the person knows whom the link is from.
+    page_firm = getattr(getattr(link.user, "membership", None), "firm", None)
     if state != LinkState.USABLE:
-        context = {"reason": state, "link": link}
+        context = {"reason": state, "link": link, "brand_firm": page_firm}
         return render(request, "advisory/account_link_invalid.html", context, status=410)
     user = link.user
     form = CrispySetPasswordForm(user, request.POST or None)
@@ -103,9 +105,8 @@ def account_link(request: HttpRequest, token: str) -> HttpResponse:
             user = account_link_use(link=link, password=form.cleaned_data["new_password1"])
         except AccountLinkError:
             link.refresh_from_db()
-            return render(
-                request, "advisory/account_link_invalid.html", {"reason": "used"}, status=410
-            )
+            context = {"reason": "used", "link": link, "brand_firm": page_firm}
+            return render(request, "advisory/account_link_invalid.html", context, status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your password is set and you are signed in.")
         # Where the firm requires two-factor, the middleware takes them to set it up now.
@@ -113,7 +114,7 @@ def account_link(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "advisory/account_link.html",
-        {"form": form, "person": user, "link": link, "firm": user.membership.firm},
+        {"form": form, "person": user, "link": link, "firm": page_firm, "brand_firm": page_firm},
     )
 
 

@@ -20,6 +20,7 @@ from advisory.team import (
     member_invite,
     member_invite_resend,
     member_role_set,
+    member_two_factor_reset,
     open_engagements_led_by,
 )
 
@@ -99,6 +100,23 @@ def member_resend(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             f"A new invitation is on its way to {membership.user.email}; "
             "the link in the earlier one no longer works.",
+        )
+    return redirect("team")
+
+
+@login_required
+@require_POST
+def member_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _member(request, pk)
+    try:
+        member_two_factor_reset(membership=membership, actor=request.user)
+    except TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{membership.user}'s two-factor sign-in is reset and their sessions have ended. "
+            "They sign in with their password and set up a new authenticator.",
         )
     return redirect("team")
 

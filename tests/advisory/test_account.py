@@ -31,7 +31,7 @@ def test_changing_the_password_needs_the_old_one(advisor_http, advisor):
         {"old_password": "wrong", "new_password1": new, "new_password2": new},
     )
     assert refused.status_code == 200
-    assert "Your old password was entered incorrectly" in refused.content.decode()
+    assert "That is not your current password" in refused.content.decode()
     advisor.refresh_from_db()
     assert advisor.check_password(PASSWORD)
 

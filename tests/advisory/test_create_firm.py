@@ -105,3 +105,14 @@ def test_account_link_replaces_an_expired_first_owner_link(client):
 def test_account_link_names_an_unknown_address():
     with pytest.raises(CommandError, match="--email: no account has the address x@y.example"):
         call_command("account_link", email="x@y.example", stdout=io.StringIO())
+
+
+def test_account_link_can_reset_a_lost_two_factor(advisor):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=advisor, name="phone", confirmed=True)
+    out = io.StringIO()
+    call_command("account_link", email=advisor.email, reset_two_factor=True, stdout=out)
+    assert "Two-factor sign-in removed" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=advisor).exists()
+    assert AuditEvent.objects.filter(action="member.two_factor_reset").exists()

@@ -320,6 +320,7 @@ def team_urls(membership: Membership) -> list[tuple[str, str, dict]]:
         ("post", reverse("team_invite"), {"name": "X", "email": "x@x.example", "role": "owner"}),
         ("post", reverse("member_role", args=[membership.pk]), {"role": "owner"}),
         ("post", reverse("member_resend", args=[membership.pk]), {}),
+        ("post", reverse("member_two_factor", args=[membership.pk]), {}),
         ("get", reverse("member_deactivate", args=[membership.pk]), {}),
         ("post", reverse("member_deactivate", args=[membership.pk]), {}),
         ("get", reverse("firm_settings"), {}),
@@ -347,7 +348,7 @@ def test_an_advisor_who_is_not_an_owner_gets_404_even_posting_directly(colleague
 def test_another_firm_s_owner_gets_404_for_our_members(colleague, other_firm):
     rival_owner = make_advisor(other_firm, "rita@rival.example", Membership.Role.OWNER)
     http = signed_in(rival_owner)
-    for method, url, data in team_urls(colleague.membership)[3:7]:
+    for method, url, data in team_urls(colleague.membership)[3:8]:
         assert getattr(http, method)(url, data).status_code == 404, url
     colleague.refresh_from_db()
     assert colleague.is_active and colleague.membership.role == "advisor"
@@ -355,3 +356,22 @@ def test_another_firm_s_owner_gets_404_for_our_members(colleague, other_firm):
 
 def test_an_out_of_range_member_id_is_a_404(advisor_http):
     assert advisor_http.get(f"/team/{2**70}/deactivate/").status_code == 404
+
+
+def test_an_owner_resets_a_colleague_s_lost_two_factor(advisor_http, advisor, colleague):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=colleague, name="phone", confirmed=True)
+    colleague_http = signed_in(colleague)
+    response = advisor_http.post(reverse("member_two_factor", args=[colleague.membership.pk]))
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=colleague).exists()
+    assert colleague_http.get(reverse("dashboard")).status_code == 302  # signed out
+    assert AuditEvent.objects.filter(action="member.two_factor_reset", actor=advisor).exists()
+
+
+def test_nobody_resets_their_own_two_factor_from_the_team_page(advisor_http, advisor):
+    response = advisor_http.post(
+        reverse("member_two_factor", args=[advisor.membership.pk]), follow=True
+    )
+    assert "Use your Account page" in response.content.decode()

@@ -1,5 +1,7 @@
 """Issues a fresh one-time set-password link for an existing account, for an operator to pass
-on: a first owner whose link from create_firm expired, say. Any earlier link stops working."""
+on: a first owner whose link from create_firm expired, say. Any earlier link stops working.
+With --reset-two-factor it also takes away the account's authenticator and recovery codes, for
+a firm's only owner who lost both (other members ask an owner, on the Team page)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from advisory.accounts import account_link_issue
-from advisory.models import AccountLink, User
+from advisory.models import AccountLink, Membership, User
+from advisory.services import audit_record
+from advisory.two_factor import two_factor_reset
 
 
 class Command(BaseCommand):
@@ -18,6 +22,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", required=True, help="The account's email address.")
+        parser.add_argument(
+            "--reset-two-factor",
+            action="store_true",
+            help="Also remove the account's authenticator and recovery codes.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip().lower()
@@ -30,6 +39,17 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             link = account_link_issue(user=user, purpose=AccountLink.Purpose.OPERATOR)
+            if options["reset_two_factor"]:
+                two_factor_reset(user=user)
+                membership = Membership.objects.filter(user=user).select_related("firm").first()
+                if membership is not None:
+                    audit_record(
+                        firm=membership.firm,
+                        actor_label="account_link command",
+                        action="member.two_factor_reset",
+                        summary=f"An operator reset {user.email}'s two-factor sign-in",
+                    )
+                self.stdout.write("Two-factor sign-in removed; they set it up again.")
         self.stdout.write(
             f"One-time link for {user.email} to set a password (it works once, until "
             f"{timezone.localtime(link.expires_at):%d %B %Y %H:%M %Z}; earlier links no longer "
