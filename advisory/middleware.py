@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
+from advisory.redaction import SECRET_PARAMETERS
 from advisory.two_factor import two_factor_step
 
 # Everything the app loads is its own: no inline script, no third-party origin.
@@ -60,10 +61,14 @@ class TwoFactorMiddleware:
         if step:
             page = _STEP_PAGES[step]
             try:
-                name = resolve(request.path_info).url_name
+                match = resolve(request.path_info)
             except Resolver404:
-                name = None
-            if name != page and name not in _ALWAYS_OPEN:
+                match = None
+            name = match.url_name if match else None
+            # Pages reached through a personal link (a CEO's questionnaire, a board member's
+            # download, a set-password link) use no account, so they owe nothing either.
+            by_link = match is not None and not SECRET_PARAMETERS.isdisjoint(match.kwargs)
+            if name != page and name not in _ALWAYS_OPEN and not by_link:
                 target = reverse(page)
                 if request.method == "GET" and name not in (None, "login"):
                     target += "?" + urlencode({"next": request.get_full_path()})

@@ -262,3 +262,14 @@ def test_odd_codes_never_break_the_sign_in_step(advisor):
         response = http.post(reverse("two_factor_verify"), {"code": code})
         assert response.status_code in (200, 429), code
     assert http.get(reverse("dashboard")).status_code == 302
+
+
+def test_pages_reached_by_a_personal_link_need_no_second_factor(advisor, engagement, ceo):
+    from assessments.services import invitation_send
+
+    enable(advisor)
+    link = invitation_send(engagement=engagement, person=ceo, actor=advisor)
+    http = password_sign_in(advisor)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert http.get(path).status_code == 200
+    assert http.get(reverse("dashboard")).status_code == 302
