@@ -35,6 +35,12 @@ class IssuedLink:
     expires_at: datetime
 
 
+def when_in_words(moment: datetime) -> str:
+    """ "8 December 2026, 12:08 UTC", in the installation's time zone."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y, %H:%M %Z}"
+
+
 def account_link_url(token: str) -> str:
     return settings.SITE_URL + reverse("account_link", args=[token])
 

@@ -11,6 +11,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.validators import validate_email
 
 from advisory.emails import email_from_templates
@@ -233,9 +234,11 @@ class DeactivateForm(forms.Form):
     def __init__(self, *args: Any, membership: Membership, open_count: int, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.open_count = open_count
+        # Active colleagues who have joined: an invitation not taken up cannot lead anything.
         self.fields["hand_to"].queryset = (
             User.objects.filter(membership__firm=membership.firm, is_active=True)
             .exclude(pk=membership.user_id)
+            .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
             .order_by("first_name", "last_name", "email")
         )
         if open_count:

@@ -224,6 +224,7 @@ def member_deactivate(*, membership: Membership, actor: User, hand_to: User | No
         if (
             hand_to.pk == user.pk
             or not hand_to.is_active
+            or not hand_to.has_usable_password()
             or not Membership.objects.for_firm(firm).filter(user=hand_to).exists()
         ):
             raise TeamError("Choose an active colleague in the firm to hand the engagements to.")

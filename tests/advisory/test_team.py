@@ -254,11 +254,13 @@ def test_deactivating_asks_for_a_colleague_to_take_over_open_engagements(
     assert open_one.audit_events.filter(action="engagement.handed_over").exists()
 
 
-def test_engagements_cannot_be_handed_to_the_member_or_to_another_firm(
-    advisor_http, colleague, outsider, colleague_engagements
+def test_engagements_cannot_be_handed_to_the_member_another_firm_or_an_invitee(
+    advisor_http, firm, colleague, outsider, colleague_engagements
 ):
+    invitee = User.objects.create_user(email="new@northgate.example")
+    Membership.objects.create(user=invitee, firm=firm)
     url = reverse("member_deactivate", args=[colleague.membership.pk])
-    for target in (colleague.pk, outsider.pk, 2**70, "x"):
+    for target in (colleague.pk, outsider.pk, invitee.pk, 2**70, "x"):
         response = advisor_http.post(url, {"hand_to": target})
         assert response.status_code == 200
         assert "Select a valid choice" in response.content.decode()

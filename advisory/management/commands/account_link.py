@@ -9,9 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
-from advisory.accounts import account_link_issue
+from advisory.accounts import account_link_issue, when_in_words
 from advisory.models import AccountLink, Membership, User
 from advisory.services import audit_record
 from advisory.two_factor import two_factor_reset
@@ -52,7 +51,7 @@ class Command(BaseCommand):
                 self.stdout.write("Two-factor sign-in removed; they set it up again.")
         self.stdout.write(
             f"One-time link for {user.email} to set a password (it works once, until "
-            f"{timezone.localtime(link.expires_at):%d %B %Y %H:%M %Z}; earlier links no longer "
+            f"{when_in_words(link.expires_at)}; earlier links no longer "
             "work):\n\n"
             f"{link.url}"
         )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from advisory.accounts import when_in_words
 from advisory.firms import firm_create
 from advisory.forms import FirmStartForm
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Created the firm {started.firm.name} with {started.owner.email} as its owner.\n"
             f"Send the owner this one-time link to set a password (it works once, until "
-            f"{timezone.localtime(started.link.expires_at):%d %B %Y %H:%M %Z}):\n\n"
+            f"{when_in_words(started.link.expires_at)}):\n\n"
             f"{started.link.url}\n\n"
             "The link is shown only now; `manage.py account_link --email EMAIL` issues a new one."
         )
