@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from base64 import b32encode
+from urllib.parse import quote, urlencode
 
 import qrcode
 from django.db import transaction
+from django.utils import timezone
 from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -81,8 +84,7 @@ def secret_for_typing(device: TOTPDevice) -> str:
 
 
 def otpauth_url(device: TOTPDevice) -> str:
-    from urllib.parse import quote, urlencode
-
+    """The address an authenticator app reads from the QR code (the Key Uri Format)."""
     label = quote(f"{ISSUER}:{device.user.email}")
     params = urlencode(
         {
@@ -109,10 +111,13 @@ def _normalised(code: str) -> str:
 
 
 def _throttled(device: TOTPDevice | StaticDevice) -> None:
-    allowed, _ = device.verify_is_allowed()
+    allowed, details = device.verify_is_allowed()
     if not allowed:
+        until = (details or {}).get("locked_until")
+        wait = math.ceil((until - timezone.now()).total_seconds()) if until else 60
         raise TwoFactorError(
-            "Too many wrong codes in a row. Wait a minute, then try the newest code your app shows."
+            f"Too many wrong codes in a row. Wait {max(wait, 1)} second{'s' if wait != 1 else ''}, "
+            "then enter the newest code your app shows."
         )
 
 
