@@ -1,6 +1,8 @@
 """The one place that scopes object fetches to the signed-in advisor's firm.
 
 Every view fetches through these helpers, so another firm's object is a 404 by construction.
+Pages only a firm's owners may use (the team, the firm's settings) fetch the firm through
+:func:`owned_firm_for`, so an advisor who is not an owner gets the same 404.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ def firm_for(user: User) -> Firm:
         return user.membership.firm
     except User.membership.RelatedObjectDoesNotExist:
         raise Http404("This account does not belong to a firm.") from None
+
+
+def owned_firm_for(user: User) -> Firm:
+    firm = firm_for(user)
+    if not user.membership.is_owner:
+        raise Http404("Only the firm's owners can open this page.")
+    return firm
 
 
 def get_for_firm(user: User, queryset: QuerySet[M], **lookup: object) -> M:

@@ -5,16 +5,62 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.validators import validate_email
 
+from advisory.emails import email_from_templates
 from advisory.fields import IdChoiceField
-from advisory.models import Client, Engagement, Firm, Person, User
+from advisory.logos import LogoError, logo_clean
+from advisory.models import (
+    LINK_DAYS_MAX,
+    LINK_DAYS_MIN,
+    Client,
+    Engagement,
+    Firm,
+    Membership,
+    Person,
+    User,
+)
+from advisory.two_factor import has_two_factor
 
 
 class SignInForm(AuthenticationForm):
     def clean_username(self) -> str:
         # Accounts store emails in lower case; so do the sign-in lockout records.
         return self.cleaned_data["username"].strip().lower()
+
+
+class BrandedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the email in the branding of the person's firm."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        membership = Membership.objects.filter(user=context["user"]).select_related("firm").first()
+        if membership is None:
+            # An operator's account without a firm: Django's plain email.
+            super().send_mail(
+                subject_template_name, email_template_name, context, from_email, to_email
+            )
+            return
+        email_from_templates(
+            name="advisory/email/password_reset",
+            context={**context, "firm": membership.firm},
+            to=to_email,
+            firm=membership.firm,
+        ).send()
 
 
 class _CrispyModelForm(forms.ModelForm):
@@ -97,3 +143,282 @@ class DashboardFilterForm(forms.Form):
         required=False, label="State", choices=[("", "Any state"), *Engagement.State.choices]
     )
     archived = forms.BooleanField(required=False, label="Show archived")
+
+
+def _clean_name(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _no_control_characters(value: str, field: str) -> str:
+    if any(not c.isprintable() for c in value):
+        raise forms.ValidationError(f"{field} must be on one line, without special characters.")
+    return value
+
+
+# --- Starting a firm (the create_firm command). ----------------------------------------------
+
+
+class FirmStartForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "The firm needs a name."})
+    owner_email = forms.CharField(
+        max_length=254, error_messages={"required": "Give the owner's email address."}
+    )
+    owner_name = forms.CharField(max_length=150, required=False)
+
+    error_names = {"name": "--name", "owner_email": "--owner-email", "owner_name": "--owner-name"}
+
+    def clean_name(self) -> str:
+        name = _no_control_characters(_clean_name(self.cleaned_data["name"]), "The firm's name")
+        if not name:
+            raise forms.ValidationError("The firm needs a name.")
+        return name
+
+    def clean_owner_email(self) -> str:
+        email = self.cleaned_data["owner_email"].strip().lower()
+        try:
+            validate_email(email)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                f"{email!r} is not an email address; write it as name@example.com."
+            ) from None
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                f"An account with {email} already exists; a firm's owner needs a new one."
+            )
+        return email
+
+    def clean_owner_name(self) -> str:
+        return _no_control_characters(_clean_name(self.cleaned_data["owner_name"]), "The name")
+
+
+# --- The team. -------------------------------------------------------------------------------
+
+
+class InviteForm(forms.Form):
+    name = forms.CharField(max_length=150, help_text="As it should appear in the app and emails.")
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices,
+        initial=Membership.Role.ADVISOR,
+        help_text="Owners also run the team and the firm's settings.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Send the invitation"))
+
+    def clean_name(self) -> str:
+        name = _no_control_characters(_clean_name(self.cleaned_data["name"]), "The name")
+        if not name:
+            raise forms.ValidationError("Enter your colleague's name.")
+        return name
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class DeactivateForm(forms.Form):
+    hand_to = IdChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Hand their open engagements to",
+        empty_label="Choose a colleague",
+    )
+
+    def __init__(self, *args: Any, membership: Membership, open_count: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.open_count = open_count
+        # Active colleagues who have joined: an invitation not taken up cannot lead anything.
+        self.fields["hand_to"].queryset = (
+            User.objects.filter(membership__firm=membership.firm, is_active=True)
+            .exclude(pk=membership.user_id)
+            .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+            .order_by("first_name", "last_name", "email")
+        )
+        if open_count:
+            self.fields["hand_to"].required = True
+            self.fields["hand_to"].error_messages["required"] = (
+                "Choose the colleague who takes over their open engagements."
+            )
+        else:
+            del self.fields["hand_to"]
+
+
+# --- The firm's settings. ----------------------------------------------------------------
+
+
+class FirmSettingsForm(_CrispyModelForm):
+    logo = forms.FileField(
+        required=False,
+        label="Logo",
+        help_text="PNG or JPEG, at most 2 MB and 4,000 × 4,000 pixels. It appears in the "
+        "page header, in the firm's emails and on new memos.",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+
+    submit_label = "Save the settings"
+    # The logo fields are the form's own (the service stores the cleaned logo); in this order.
+    field_order = ["name", "logo", "remove_logo", "accent_color"]
+
+    class Meta:
+        model = Firm
+        fields = [
+            "name",
+            "accent_color",
+            "paper_size",
+            "sender_name",
+            "reply_to",
+            "ceo_link_days",
+            "board_link_days",
+            "require_two_factor",
+        ]
+        widgets = {
+            "accent_color": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})
+        }
+        help_texts = {
+            "accent_color": "Colours memo headings and the app's buttons and links. It must "
+            "have a contrast of at least 4.5:1 against white.",
+            "paper_size": "The size new memos are laid out for.",
+            "ceo_link_days": "How long the link a CEO (or another leader) receives stays "
+            "valid, from 1 to 90 days.",
+            "board_link_days": "How long a board member's download link stays valid, from 1 "
+            "to 90 days.",
+        }
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        self.actor = actor
+        super().__init__(*args, **kwargs)
+        # The app's own messages, which name the limits, rather than the browser's.
+        self.helper.attrs = {"novalidate": ""}
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+        self.fields["sender_name"].widget.attrs["placeholder"] = self.instance.name
+        for name in ("ceo_link_days", "board_link_days"):
+            # The model's validators name the range in words ("at least 1 day"); Django's
+            # own for a positive integer would say "greater than or equal to 0".
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.update(min=LINK_DAYS_MIN, max=LINK_DAYS_MAX)
+
+    def clean_name(self) -> str:
+        name = _no_control_characters(_clean_name(self.cleaned_data["name"]), "The name")
+        if not name:
+            raise forms.ValidationError("The firm needs a name.")
+        return name
+
+    def clean_logo(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        try:
+            return logo_clean(upload, size=upload.size)
+        except LogoError as error:
+            raise forms.ValidationError(f"Logo: {error} Nothing was saved.") from None
+
+    def clean_accent_color(self) -> str:
+        return self.cleaned_data["accent_color"].lower()
+
+    def clean_sender_name(self) -> str:
+        return _no_control_characters(
+            _clean_name(self.cleaned_data["sender_name"]), "The sender name"
+        )
+
+    def clean_reply_to(self) -> str:
+        return self.cleaned_data["reply_to"].strip().lower()
+
+    def clean_require_two_factor(self) -> bool:
+        required = self.cleaned_data["require_two_factor"]
+        if required and not self.instance.require_two_factor and not has_two_factor(self.actor):
+            raise forms.ValidationError(
+                "Turn on two-factor sign-in for your own account first (on your Account "
+                "page), so that you are not locked out."
+            )
+        return required
+
+
+# --- The person's own account. ---------------------------------------------------------------
+
+
+class AccountNameForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+
+    def clean_first_name(self) -> str:
+        return _no_control_characters(_clean_name(self.cleaned_data["first_name"]), "First name")
+
+    def clean_last_name(self) -> str:
+        return _no_control_characters(_clean_name(self.cleaned_data["last_name"]), "Last name")
+
+
+class AccountPasswordForm(PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "That is not your current password. Enter it again.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        # The password is one section of the Account page, not what it opens on.
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+
+
+class CrispySetPasswordForm(SetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", "Set my password"))
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        max_length=32,
+        label="Code",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, submit_label: str = "Continue", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", submit_label))
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code:
+            raise forms.ValidationError("Enter the code.")
+        return code
+
+
+class PasswordCheckForm(forms.Form):
+    """Asks for the account's current password before a change that weakens its protection."""
+
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password

@@ -15,3 +15,5 @@ class LinkState(models.TextChoices):
     # The firm withdrew it with something larger: the engagement or the client was archived,
     # or the person was removed from the client.
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # A one-time link (an account's set-password link) that has done its job.
+    USED = "used", "Used"

@@ -45,6 +45,8 @@ PORT = env_int("PORT", 8000, minimum=1)
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
+    # Django's admin, for operators (staff accounts) only: advisory/admin_site.py.
+    "advisory.admin_apps.AdvisoryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +56,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "advisory",
     "assessments",
     "reports",
@@ -67,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware: a session that owes a second factor reaches only the page for it.
+    "advisory.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -204,6 +212,10 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # Per address, on top of the per-account lockout: slows one address guessing across accounts.
 SIGN_IN_RATE = env_str("SIGN_IN_RATE", "30/m")
 PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/m")
+# The one-time set-password links (per address) and two-factor codes (per address and per
+# account), on top of django-otp's own doubling wait after each wrong code.
+ACCOUNT_LINK_RATE = env_str("ACCOUNT_LINK_RATE", "30/m")
+TWO_FACTOR_RATE = env_str("TWO_FACTOR_RATE", "10/m")
 RATELIMIT_VIEW = "advisory.views.errors.rate_limited"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
@@ -259,7 +271,12 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stranded-memos": {"task": "reports.tasks.memo_sweep", "schedule": 30.0},
 }
 
-# Links sent to respondents and board members.
+# Two-factor codes: after each wrong code the next try waits twice as long (1 s, 2 s, 4 s…).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Links sent to respondents and board members: the defaults of a new firm, whose owners can
+# then set their own (Firm.ceo_link_days, Firm.board_link_days).
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 30, minimum=1)
 DOWNLOAD_TTL_DAYS = env_int("DOWNLOAD_TTL_DAYS", 14, minimum=1)
 

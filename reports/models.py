@@ -50,6 +50,10 @@ class MemoVersion(models.Model):
     # The board meeting the memo is for, as it was when the version was made: its next steps
     # are dated from it.
     board_meeting_date = models.DateField(null=True, blank=True)
+    # The firm's branding as it was when the version was requested (firm name, accent, paper
+    # size, logo file, the advisor who signs it), so changing the branding never alters a
+    # version already made. Empty for versions made before it was kept: they use the firm's.
+    branding = models.JSONField(default=dict, blank=True)
 
     pdf = models.FileField(upload_to="memos/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
@@ -135,6 +139,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+        verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:
         return f"{self.memo_version} to {self.person}"

@@ -73,7 +73,8 @@ def _issue(
         person=person,
         token_hash=hashed,
         created_by=actor,
-        expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
+        # How long links to the questionnaire live is the firm's setting.
+        expires_at=now + timedelta(days=engagement.firm.ceo_link_days),
         request_key=request_key[:64],
     )
     link = invitation_link(token)
@@ -103,7 +104,11 @@ def _email(
         "role": invitation.assessment.get_respondent_display(),
     }
     return email_from_templates(
-        name=template, context=context, to=invitation.person.email, reply_to=actor.email
+        name=template,
+        context=context,
+        to=invitation.person.email,
+        firm=engagement.firm,
+        reply_to=actor.email,
     )
 
 

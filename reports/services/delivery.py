@@ -1,7 +1,7 @@
 """Sending an approved memo to board members, and serving it through their personal links.
 
 Each board member gets one Delivery: the PDF attached to an email and a personal link whose
-token is stored only as a SHA-256 hash. Links expire after DOWNLOAD_TTL_DAYS and can be
+token is stored only as a SHA-256 hash. Links expire after the firm's board_link_days and can be
 revoked; a link is also withdrawn when its board member is removed from the client or the
 engagement or client is archived (``Delivery.link_state``, the one rule). Each download is
 counted and written to the audit trail.
@@ -58,7 +58,11 @@ def _memo_email(
         "expires_at": delivery.expires_at,
     }
     message = email_from_templates(
-        name="reports/email/memo", context=context, to=delivery.person.email, reply_to=actor.email
+        name="reports/email/memo",
+        context=context,
+        to=delivery.person.email,
+        firm=engagement.firm,
+        reply_to=actor.email,
     )
     message.attach(memo_filename(version), pdf, "application/pdf")
     return message
@@ -120,7 +124,8 @@ def memo_send(*, version: MemoVersion, people: Iterable[Person], actor: User) ->
     if not people:
         return MemoSent(deliveries=[], skipped=skipped)
     pdf = _read_pdf(version)
-    expires = now + timedelta(days=settings.DOWNLOAD_TTL_DAYS)
+    # How long board links live is the firm's setting (Firm.board_link_days).
+    expires = now + timedelta(days=engagement.firm.board_link_days)
     deliveries, messages = [], []
     for person in people:
         token, hashed = token_new()

@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from advisory.firms import firm_branding
+from advisory.logos import logo_read
 from advisory.models import Engagement, User
 from advisory.services import audit_record, engagement_set_state
 from assessments.explanations import RECOMMENDATION_LABELS
@@ -181,6 +183,9 @@ def _new_version(
         return newest
     return MemoVersion.objects.create(
         engagement=engagement,
+        # The letterhead as it is now: later changes to the firm's branding (or a handover of
+        # the engagement) never alter this version.
+        branding=_branding_now(engagement.pk),
         number=(newest.number if newest else 0) + 1,
         methodology_version=methodology_version,
         questionnaire_version=questionnaire_version,
@@ -356,31 +361,45 @@ def memo_retry(*, version: MemoVersion, actor: User) -> MemoVersion:
 # --- Render (runs in the worker). ----------------------------------------------------------
 
 
+def _advisor_name(advisor: User) -> str:
+    return advisor.get_full_name() or advisor.email
+
+
+def _branding_now(engagement_id: int) -> dict[str, str]:
+    """The firm's branding and the lead advisor as the database holds them now (the caller's
+    engagement object may have been loaded before a change)."""
+    engagement = Engagement.objects.select_related("firm", "lead_advisor").get(pk=engagement_id)
+    return {
+        **firm_branding(engagement.firm),
+        "advisor_name": _advisor_name(engagement.lead_advisor),
+    }
+
+
 def memo_input(version: MemoVersion) -> MemoInput:
-    """The rendering input for a stored version: its own snapshot plus the firm's branding."""
+    """The rendering input for a stored version: its own snapshot, branding included.
+
+    Versions made before branding was kept with them take the firm's current branding."""
     engagement = version.engagement
-    firm = engagement.firm
-    logo = None
-    if firm.logo:
-        try:
-            with firm.logo.open("rb") as handle:
-                logo = handle.read()
-        except OSError:
-            logger.warning("Logo of firm %s could not be read; rendering without it", firm.pk)
-    advisor = engagement.lead_advisor
+    branding = version.branding or {
+        **firm_branding(engagement.firm),
+        "advisor_name": _advisor_name(engagement.lead_advisor),
+    }
+    logo = logo_read(branding["logo"])
+    if branding["logo"] and logo is None:
+        logger.warning("Logo %s could not be read; rendering without it", branding["logo"])
     return MemoInput(
         answers=version.answers,
         methodology_version=version.methodology_version,
         questionnaire_version=version.questionnaire_version,
         answers_sha256=version.answers_sha256,
         client_name=engagement.client.name,
-        firm_name=firm.name,
-        advisor_name=advisor.get_full_name() or advisor.email,
+        firm_name=branding["firm_name"],
+        advisor_name=branding["advisor_name"],
         commentary=version.commentary,
         departure=version_departure(version),
         board_meeting=version.board_meeting_date,
-        accent=firm.accent_color,
-        paper_size=firm.paper_size,
+        accent=branding["accent"],
+        paper_size=branding["paper_size"],
         number=version.number,
         prepared_on=timezone.localdate(version.requested_at),
         logo=logo,

@@ -238,7 +238,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/memo_send.html",
-        {"version": version, "form": form, "ttl_days": settings.DOWNLOAD_TTL_DAYS},
+        {"version": version, "form": form, "ttl_days": version.engagement.firm.board_link_days},
     )
 
 

@@ -203,3 +203,9 @@ def _wait_for(port: int) -> None:
         except OSError:
             time.sleep(0.2)
     raise AssertionError("gunicorn did not start")
+
+
+def test_set_password_links_are_redacted():
+    line = f'"GET /accounts/welcome/{TOKEN}/ HTTP/1.1" 200'
+    assert redact(line) == '"GET /accounts/welcome/[link]/ HTTP/1.1" 200'
+    assert redact("GET /accounts/two-factor/") == "GET /accounts/two-factor/"

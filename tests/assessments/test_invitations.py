@@ -51,8 +51,9 @@ def test_only_a_hash_of_the_token_is_stored(engagement, ceo, advisor):
     assert token not in str(list(Invitation.objects.values()))
 
 
-def test_invitation_expires_after_the_configured_days(engagement, ceo, advisor, settings):
-    settings.INVITATION_TTL_DAYS = 7
+def test_invitation_expires_after_the_firms_ceo_link_days(engagement, ceo, advisor):
+    engagement.firm.ceo_link_days = 7
+    engagement.firm.save()
     invite(engagement, ceo, advisor)
 
     invitation = Invitation.objects.get()

@@ -1,14 +1,19 @@
-"""Idempotent demo data: a firm, two advisors, and a client in every engagement state."""
+"""Idempotent demo data: a firm with a logo, two advisors (one an owner), and a client in
+every engagement state."""
 
 from __future__ import annotations
 
+import io
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from PIL import Image, ImageDraw
 
+from advisory.logos import logo_store
 from advisory.models import Client, Engagement, Firm, Membership, Person, User
 from advisory.services import audit_record, engagement_set_state
 from assessments.samples import SAMPLES, as_form_input
@@ -63,6 +68,33 @@ COMMENTARY = (
 STATE_ORDER = [state for state, _ in Engagement.State.choices]
 
 
+def demo_logo() -> bytes:
+    """The demo firm's mark, drawn here so no image file needs to ship: a harbour wave under a
+    V, white on the firm's navy. Drawn four times larger and scaled down, for smooth edges."""
+    scale, size = 4, 160
+    big = size * scale
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=28 * scale, fill="#1f4e79")
+    white, line = "#ffffff", 11 * scale
+    draw.line(
+        [(44 * scale, 38 * scale), (80 * scale, 96 * scale), (116 * scale, 38 * scale)],
+        fill=white,
+        width=line,
+        joint="curve",
+    )
+    for row, colour in ((0, white), (1, "#9fc3e6")):
+        y = (112 + 18 * row) * scale
+        wave = [
+            (x * scale, y + 5 * scale * math.sin((x - 32) / 100 * 4 * math.pi))
+            for x in range(32, 129, 2)
+        ]
+        draw.line(wave, fill=colour, width=line * 2 // 3, joint="curve")
+    out = io.BytesIO()
+    image.resize((size, size), Image.Resampling.LANCZOS).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def _reached(target: str, stage: str) -> bool:
     return STATE_ORDER.index(target) >= STATE_ORDER.index(stage)
 
@@ -83,6 +115,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def _firm_and_advisors(self) -> tuple[Firm, User]:
         firm, _ = Firm.objects.get_or_create(name=FIRM_NAME, defaults={"accent_color": "#1f4e79"})
+        if not firm.logo:
+            firm.logo.name = logo_store(demo_logo())
+            firm.save(update_fields=["logo"])
         advisor = self._advisor(firm, ADVISOR_EMAIL, "Avery", "Quinn", Membership.Role.OWNER)
         self._advisor(firm, COLLEAGUE_EMAIL, "Morgan", "Reyes", Membership.Role.ADVISOR)
         return firm, advisor

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_memoversion_render_started_at'),
+        ('reports', '0003_memoversion_branding'),
     ]
 
     operations = [
