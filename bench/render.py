@@ -59,6 +59,7 @@ class Timing(NamedTuple):
 
     wall: float
     cpu: float
+    pages: int = 0
 
 
 class Stopwatch:
@@ -108,7 +109,7 @@ def product_render(engagement_id: int) -> Timing:
     if version.state != MemoVersion.State.READY:
         raise RuntimeError(f"memo version {version_id} ended {version.state}")
     version.pdf.delete(save=False)
-    return watch.timing
+    return watch.timing._replace(pages=version.page_count or 0)
 
 
 def final_html(engagement_id: int) -> str:
@@ -315,6 +316,10 @@ def main() -> int:
     figure("product full render, warm, CPU time", ms(median(cpu(product))))
     figure("bare WeasyPrint, warm, CPU time", ms(median(cpu(bare))))
     figure("overhead ratio product/bare, CPU time", f"{overhead_cpu:.2f}", f"<= {OVERHEAD_TARGET}")
+    pages = product[-1].pages
+    figure("memo pages (the demo memo)", f"{pages}")
+    figure("product full render, warm, CPU time per page", ms(median(cpu(product)) / pages))
+    figure("bare WeasyPrint, warm, CPU time per page", ms(median(cpu(bare)) / pages))
     figure("  of which load+score+template+chart", ms(median(html_only)))
     figure("  bare WeasyPrint without PDF/UA tagging", ms(median(wall(untagged))))
     figure("product full render, cold", ms(median(cold_product)))
