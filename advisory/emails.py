@@ -10,11 +10,13 @@ clients show without fetching anything (many block data: URLs and remote images)
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.mime.image import MIMEImage
-from email.utils import make_msgid, parseaddr
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +24,7 @@ from django.core.mail.message import SafeMIMEMultipart
 from django.template.loader import render_to_string
 
 from advisory.logos import logo_read
-from advisory.models import Firm
+from advisory.models import Email, Firm
 
 logger = logging.getLogger(__name__)
 
@@ -65,40 +67,79 @@ class BrandedEmail(EmailMultiAlternatives):
         return alternative
 
 
-def _logo_image(firm: Firm) -> tuple[MIMEImage | None, str]:
-    content = logo_read(firm.logo.name) if firm.logo else None
-    if firm.logo and content is None:
-        logger.warning("Logo of firm %s could not be read; sending without it", firm.pk)
-    if not content:
-        return None, ""
-    content_id = make_msgid(domain="logo.invalid")
-    image = MIMEImage(content, "png")
-    image.add_header("Content-ID", content_id)
-    image.add_header("Content-Disposition", "inline", filename="logo.png")
-    return image, content_id.strip("<>")
+def logo_content_id(logo: str) -> str:
+    """The Content-ID the HTML body refers to the logo by: fixed by the logo's file, so an
+    email recorded now and sent later (or again) still finds its image."""
+    digest = hashlib.sha256(logo.encode()).hexdigest()[:16]
+    return f"logo-{digest}@logo.invalid"
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    """An email as its templates made it: what the outbox records, or a page previews."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    from_email: str
+    reply_to: str = ""
+    # The firm's logo in storage, shown inline in the HTML body ("" for none).
+    logo: str = ""
+    attachment_name: str = ""
+    attachment: bytes = b""
 
 
 def email_from_templates(
     *, name: str, context: Mapping[str, object], to: str, firm: Firm, reply_to: str = ""
-) -> EmailMultiAlternatives:
-    image, content_id = _logo_image(firm)
+) -> EmailDraft:
+    logo = firm.logo.name if firm.logo else ""
     context = {
         **context,
+        "site_url": settings.SITE_URL,
         "brand": {
             "name": firm.name,
             "accent": firm.accent_color,
-            "logo_src": f"cid:{content_id}" if content_id else "",
+            "logo_src": f"cid:{logo_content_id(logo)}" if logo else "",
         },
     }
     subject = render_to_string(f"{name}_subject.txt", context)
-    reply = firm.reply_to or reply_to
-    message = BrandedEmail(
+    return EmailDraft(
+        to=to,
         subject=" ".join(subject.split()),
-        body=render_to_string(f"{name}.txt", context),
+        text=render_to_string(f"{name}.txt", context),
+        html=render_to_string(f"{name}.html", context),
         from_email=sender_for(firm),
-        to=[to],
-        reply_to=[reply] if reply else None,
-        inline_image=image,
+        reply_to=firm.reply_to or reply_to,
+        logo=logo,
     )
-    message.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
+
+
+def _logo_image(logo: str) -> MIMEImage | None:
+    content = logo_read(logo) if logo else None
+    if logo and content is None:
+        logger.warning("Logo %s could not be read; sending without it", logo)
+    if not content:
+        return None
+    image = MIMEImage(content, "png")
+    image.add_header("Content-ID", f"<{logo_content_id(logo)}>")
+    image.add_header("Content-Disposition", "inline", filename="logo.png")
+    return image
+
+
+def email_message(email: Email) -> EmailMultiAlternatives:
+    """The message an outbox row stands for, ready for Django's mail backend."""
+    message = BrandedEmail(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_email,
+        to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        headers={"Message-ID": email.message_id},
+        inline_image=_logo_image(email.logo) if email.body_html else None,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    if email.attachment_name:
+        message.attach(email.attachment_name, bytes(email.attachment), "application/pdf")
     return message

@@ -49,6 +49,8 @@ SETTING_LABELS = {
     "reply_to": "reply-to address",
     "ceo_link_days": "CEO link lifetime",
     "board_link_days": "board link lifetime",
+    "board_link_days_after_meeting": "days board links last after the meeting",
+    "attach_memo": "choice to attach the memo to board emails",
     "require_two_factor": "two-factor requirement",
 }
 

@@ -5,6 +5,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -13,20 +14,23 @@ from django.contrib.auth.forms import (
 )
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.validators import validate_email
+from django.template.loader import render_to_string
 
-from advisory.emails import email_from_templates
+from advisory.emails import EmailDraft, email_from_templates
 from advisory.fields import IdChoiceField
 from advisory.logos import LogoError, logo_clean
 from advisory.models import (
     LINK_DAYS_MAX,
     LINK_DAYS_MIN,
     Client,
+    Email,
     Engagement,
     Firm,
     Membership,
     Person,
     User,
 )
+from advisory.outbox import email_queue
 from advisory.two_factor import has_two_factor
 
 
@@ -50,17 +54,24 @@ class BrandedPasswordResetForm(PasswordResetForm):
     ) -> None:
         membership = Membership.objects.filter(user=context["user"]).select_related("firm").first()
         if membership is None:
-            # An operator's account without a firm: Django's plain email.
-            super().send_mail(
-                subject_template_name, email_template_name, context, from_email, to_email
+            # An operator's account outside any firm: Django's plain email, through the outbox.
+            draft = EmailDraft(
+                to=to_email,
+                subject=" ".join(render_to_string(subject_template_name, context).split()),
+                text=render_to_string(email_template_name, context),
+                html="",
+                from_email=settings.DEFAULT_FROM_EMAIL,
             )
-            return
-        email_from_templates(
-            name="advisory/email/password_reset",
-            context={**context, "firm": membership.firm},
-            to=to_email,
-            firm=membership.firm,
-        ).send()
+        else:
+            draft = email_from_templates(
+                name="advisory/email/password_reset",
+                context={**context, "firm": membership.firm},
+                to=to_email,
+                firm=membership.firm,
+            )
+        email_queue(
+            draft, kind=Email.Kind.PASSWORD_RESET, firm=membership.firm if membership else None
+        )
 
 
 class _CrispyModelForm(forms.ModelForm):
@@ -115,10 +126,15 @@ class PersonForm(_CrispyModelForm):
 class EngagementForm(_CrispyModelForm):
     class Meta:
         model = Engagement
-        fields = ["client", "title", "lead_advisor", "board_meeting_date"]
+        fields = ["client", "title", "lead_advisor", "board_meeting_date", "reminders_enabled"]
         field_classes = {"client": IdChoiceField, "lead_advisor": IdChoiceField}
         widgets = {"board_meeting_date": forms.DateInput(attrs={"type": "date"})}
-        help_texts = {"board_meeting_date": "The meeting the memo is for, if known."}
+        help_texts = {
+            "board_meeting_date": "The meeting the memo is for, if known.",
+            "reminders_enabled": "Emails the CEO and the leaders who have not finished 10 and 5 "
+            "days before the board meeting, and board members who have not opened the memo 3 "
+            "days before it.",
+        }
 
     def __init__(self, *args: Any, firm: Firm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -276,7 +292,9 @@ class FirmSettingsForm(_CrispyModelForm):
             "sender_name",
             "reply_to",
             "ceo_link_days",
+            "board_link_days_after_meeting",
             "board_link_days",
+            "attach_memo",
             "require_two_factor",
         ]
         widgets = {
@@ -288,8 +306,11 @@ class FirmSettingsForm(_CrispyModelForm):
             "paper_size": "The size new memos are laid out for.",
             "ceo_link_days": "How long the link a CEO (or another leader) receives stays "
             "valid, from 1 to 90 days.",
-            "board_link_days": "How long a board member's download link stays valid, from 1 "
-            "to 90 days.",
+            "board_link_days_after_meeting": "A board member's download link works until this "
+            "many days after the board meeting (0 to 90); the advisor can change it when "
+            "sending.",
+            "board_link_days": "How long a board member's link works when the engagement has "
+            "no board meeting date, from 1 to 90 days.",
         }
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
@@ -300,6 +321,7 @@ class FirmSettingsForm(_CrispyModelForm):
         if not self.instance.logo:
             del self.fields["remove_logo"]
         self.fields["sender_name"].widget.attrs["placeholder"] = self.instance.name
+        self.fields["board_link_days_after_meeting"].widget.attrs.update(min=0, max=LINK_DAYS_MAX)
         for name in ("ceo_link_days", "board_link_days"):
             # The model's validators name the range in words ("at least 1 day"); Django's
             # own for a positive integer would say "greater than or equal to 0".
@@ -355,6 +377,14 @@ class AccountNameForm(forms.ModelForm):
 
     def clean_last_name(self) -> str:
         return _no_control_characters(_clean_name(self.cleaned_data["last_name"]), "Last name")
+
+
+class NotificationsForm(forms.ModelForm):
+    """Which emails the app sends an advisor about the engagements they lead."""
+
+    class Meta:
+        model = User
+        fields = ["notify_on_submission", "notify_on_memo_failure", "notify_on_board_read"]
 
 
 class AccountPasswordForm(PasswordChangeForm):

@@ -15,5 +15,7 @@ class LinkState(models.TextChoices):
     # The firm withdrew it with something larger: the engagement or the client was archived,
     # or the person was removed from the client.
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # A board member's link to a memo version after a newer version was sent to the board.
+    SUPERSEDED = "superseded", "Superseded"
     # A one-time link (an account's set-password link) that has done its job.
     USED = "used", "Used"

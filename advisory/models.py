@@ -47,6 +47,15 @@ class User(AbstractUser):
     # session signed in before it (sign out other sessions, deactivation, a new authenticator).
     session_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
 
+    # The emails the app sends an advisor about the engagements they lead (account page).
+    notify_on_submission = models.BooleanField(
+        "when a CEO or another leader submits their answers", default=True
+    )
+    notify_on_memo_failure = models.BooleanField("when a memo fails to render", default=True)
+    notify_on_board_read = models.BooleanField(
+        "when every board member has opened the memo", default=True
+    )
+
     objects = UserManager()
 
     def __str__(self) -> str:
@@ -128,6 +137,19 @@ class Firm(models.Model):
         "board links live for (days)",
         default=default_board_link_days,
         validators=_link_days("A board link"),
+    )
+    board_link_days_after_meeting = models.PositiveSmallIntegerField(
+        "board links last after the meeting (days)",
+        default=7,
+        validators=[
+            MaxValueValidator(LINK_DAYS_MAX, f"A board link can last at most {LINK_DAYS_MAX} days.")
+        ],
+    )
+    attach_memo = models.BooleanField(
+        "attach the PDF to board emails",
+        default=False,
+        help_text="Off: the email holds the director's personal link only, so revoking the "
+        "link takes the memo back.",
     )
     require_two_factor = models.BooleanField(
         "require two-factor sign-in",
@@ -321,6 +343,8 @@ class Engagement(models.Model):
     title = models.CharField(max_length=200)
     board_meeting_date = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.NOT_STARTED)
+    # Reminders before the board meeting to the CEO and leaders who have not finished.
+    reminders_enabled = models.BooleanField("send reminders before the meeting", default=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -434,3 +458,78 @@ class AccountLink(models.Model):
         if self.expires_at <= timezone.now():
             return LinkState.EXPIRED
         return LinkState.USABLE
+
+
+class EmailQuerySet(models.QuerySet["Email"]):
+    def for_engagement(self, engagement: Engagement) -> EmailQuerySet:
+        return self.filter(engagement=engagement).order_by("-queued_at", "-pk")
+
+
+class Email(models.Model):
+    """One message to one recipient, recorded before it is sent: the outbox.
+
+    A Celery task sends it after the transaction that recorded it commits, and marks it sent;
+    a row that is sent is never sent again. Once sent, the personal link in its bodies is
+    blanked out (``advisory.redaction``) and its attachment dropped: the database keeps what
+    was sent to whom and when, not a working copy of anyone's link.
+    """
+
+    class Kind(models.TextChoices):
+        CEO_INVITATION = "ceo_invitation", "Invitation to the assessment"
+        LEADER_INVITATION = "leader_invitation", "Invitation to give a perspective"
+        QUESTIONNAIRE_REMINDER = "questionnaire_reminder", "Reminder to finish the questionnaire"
+        BOARD_MEMO = "board_memo", "Board memo"
+        BOARD_REMINDER = "board_reminder", "Reminder to read the memo"
+        NOTIFICATION = "notification", "Notification to the advisor"
+        MEMBER_INVITATION = "member_invitation", "Invitation to join the firm"
+        PASSWORD_RESET = "password_reset", "Password reset"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    # Null only for an operator's account outside any firm (a password reset).
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Names the condition a reminder or notification answers ("reminder:…:10"): one email per
+    # key, ever, so a beat that runs twice sends nothing twice.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    to = models.EmailField()
+    from_email = models.CharField(max_length=400)
+    reply_to = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=400)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    # The firm's logo in storage, sent inline with the HTML body.
+    logo = models.CharField(max_length=200, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment = models.BinaryField(blank=True, default=b"", editable=False)
+    # Kept for every attempt: a message sent twice (see the outbox's guarantee) is one message
+    # to the mail clients that look at it.
+    message_id = models.CharField(max_length=200)
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The plain reason of the last failure; while queued, why it is waiting to be tried again.
+    failure_reason = models.TextField(blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    # When a worker should next try it: the outbox sweep publishes rows left behind it.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailQuerySet.as_manager()
+
+    FIRM_PATH = "firm"
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to}"

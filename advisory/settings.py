@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from advisory.env import EnvError, env_bool, env_int, env_list, env_str
 
@@ -232,6 +233,13 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI Leadership Memos <memos@localhost>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# The outbox (advisory/outbox.py): a message the mail server could not take is tried again
+# after EMAIL_RETRY_SECONDS, then twice as long each time, up to EMAIL_MAX_ATTEMPTS tries; one
+# whose task was lost is published again by the sweep after EMAIL_REQUEUE_AFTER_SECONDS.
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 30, minimum=0)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8, minimum=1)
+EMAIL_REQUEUE_AFTER_SECONDS = env_int("EMAIL_REQUEUE_AFTER_SECONDS", 120, minimum=10)
 
 # A worker child warms the memo renderer when it starts; give it time on a slow machine.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
@@ -266,9 +274,16 @@ MEMO_RENDER_TIME_LIMIT = env_int(
 )
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_MAX_MEMORY_KB", 400_000, minimum=50_000)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stranded-memos": {"task": "reports.tasks.memo_sweep", "schedule": 30.0},
+    "requeue-stranded-emails": {"task": "advisory.tasks.outbox_sweep", "schedule": 60.0},
+    # Every hour of the working day (TIME_ZONE): a worker down at 8 sends them at 9.
+    "reminders-before-board-meetings": {
+        "task": "reports.tasks.send_reminders",
+        "schedule": crontab(minute=5, hour="8-18"),
+    },
 }
 
 # Two-factor codes: after each wrong code the next try waits twice as long (1 s, 2 s, 4 s…).

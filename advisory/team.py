@@ -7,8 +7,6 @@ owners demote each other at the same moment.
 
 from __future__ import annotations
 
-import smtplib
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,12 +14,14 @@ from advisory.accounts import account_link_issue
 from advisory.emails import email_from_templates
 from advisory.models import (
     AccountLink,
+    Email,
     Engagement,
     EngagementQuerySet,
     Firm,
     Membership,
     User,
 )
+from advisory.outbox import email_queue
 from advisory.services import audit_record
 from advisory.two_factor import two_factor_reset
 
@@ -62,7 +62,7 @@ def _another_owner_remains(membership: Membership) -> bool:
 def _send_invitation(*, membership: Membership, actor: User) -> None:
     user = membership.user
     link = account_link_issue(user=user, purpose=AccountLink.Purpose.INVITATION, created_by=actor)
-    message = email_from_templates(
+    draft = email_from_templates(
         name="advisory/email/member_invitation",
         context={
             "person": user,
@@ -76,15 +76,8 @@ def _send_invitation(*, membership: Membership, actor: User) -> None:
         firm=membership.firm,
         reply_to=actor.email,
     )
-    try:
-        # Inside the transaction: if the mail server refuses, no account or link is left
-        # behind that the colleague never heard of, and the owner is told to try again.
-        message.send()
-    except (OSError, smtplib.SMTPException) as error:
-        raise TeamError(
-            f"The email to {user.email} could not be sent, so nobody was invited. "
-            "Try again in a moment."
-        ) from error
+    # Sent once the invitation is committed; the team page shows how the email fared.
+    email_queue(draft, kind=Email.Kind.MEMBER_INVITATION, firm=membership.firm)
 
 
 @transaction.atomic

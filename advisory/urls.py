@@ -10,7 +10,7 @@ from django.urls import include, path, register_converter
 from django_ratelimit.decorators import ratelimit
 
 from advisory.forms import BrandedPasswordResetForm, SignInForm
-from advisory.views import account, clients, engagements, firm, team
+from advisory.views import account, clients, emails, engagements, firm, team
 from advisory.views.dashboard import DashboardView
 from advisory.views.health import healthz
 
@@ -93,6 +93,7 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/password/", account.account_password, name="account_password"),
     path("account/sessions/", account.account_sessions_end, name="account_sessions_end"),
+    path("account/notifications/", account.account_notifications, name="account_notifications"),
     path("account/recovery-codes/", account.account_recovery_codes, name="account_recovery_codes"),
     path("account/two-factor/", account.two_factor_set_up, name="two_factor_setup"),
     path(
@@ -122,6 +123,7 @@ urlpatterns = [
     path("people/<int:pk>/remove/", clients.person_archive_view, name="person_archive"),
     path("engagements/new/", engagements.engagement_create, name="engagement_create"),
     path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement_detail"),
+    path("emails/<int:pk>/send-again/", emails.send_again, name="email_send_again"),
     path("engagements/<int:pk>/edit/", engagements.engagement_edit, name="engagement_edit"),
     path(
         "engagements/<int:pk>/archive/",

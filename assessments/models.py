@@ -141,6 +141,10 @@ class Invitation(models.Model):
     # The one-time key of the form that asked for this link, so the same form posted twice
     # (a double click, a reload of the page that showed the link) issues one link, not two.
     request_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # The email that carries the link, in the outbox.
+    email = models.ForeignKey(
+        "advisory.Email", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = InvitationQuerySet.as_manager()
 

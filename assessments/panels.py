@@ -32,9 +32,9 @@ def _latest_invitation(assessment: Assessment) -> Invitation | None:
 
 def assessment_panel(engagement: Engagement) -> dict[str, object]:
     ceo = assessment_for(engagement)
-    invitations = Invitation.objects.select_related("person", "engagement__client").order_by(
-        "-created_at"
-    )
+    invitations = Invitation.objects.select_related(
+        "person", "engagement__client", "email"
+    ).order_by("-created_at")
     assessments = list(
         engagement.assessments.select_related("person").prefetch_related(
             Prefetch("invitations", queryset=invitations, to_attr="latest_invitations")

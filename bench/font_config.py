@@ -31,7 +31,7 @@ def measure(mode: str) -> None:
     from reports.services import rendering
 
     if mode == "fresh":
-        rendering._font_config = FontConfiguration  # the old behaviour: a new one per memo
+        rendering.font_config = FontConfiguration  # the old behaviour: a new one per memo
     memo = rendering.MemoInput(
         answers=REGULATED_LENDER, client_name="Granite Lending", firm_name="Harbour & Vale Advisory"
     )

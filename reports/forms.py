@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Set
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import Case, When
 
 from advisory.fields import IdMultipleChoiceField
 from advisory.models import Engagement, Person
@@ -10,6 +13,13 @@ from assessments.explanations import RECOMMENDATION_LABELS, REPORTING_LINE_LABEL
 from assessments.methodology import Result
 from assessments.presenter import Departure
 from reports.models import MemoVersion
+from reports.services.delivery import (
+    COVER_NOTE_MAX,
+    RECIPIENT_ROLES,
+    expiry_bounds,
+    expiry_default,
+    in_words,
+)
 from reports.services.memos import DEPARTURE_REASON_MIN_WORDS
 
 COMMENTARY_MAX = MemoVersion._meta.get_field("commentary").max_length
@@ -103,19 +113,88 @@ class MemoForm(forms.Form):
 
 
 class SendForm(forms.Form):
+    """Who gets the memo, how long their links work, and a note above the link."""
+
     people = IdMultipleChoiceField(
         label="Send to",
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Choose at least one board member.",
-            "invalid_choice": "Choose only board members listed here.",
+            "required": "Send to: choose at least one board member.",
+            "invalid_choice": "Send to: choose only people listed here.",
+        },
+    )
+    expires_on = forms.DateField(
+        label="Links work until",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Links work until: choose the last day the links work.",
+            "invalid": "Links work until: enter a date, such as 27 January 2027.",
+        },
+    )
+    cover_note = forms.CharField(
+        label="Cover note (optional)",
+        required=False,
+        max_length=COVER_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Plain text, shown in every email above the link, as you write it.",
+        error_messages={
+            "max_length": f"Cover note: keep it under {COVER_NOTE_MAX:,} characters "
+            "(it has %(show_value)d)."
         },
     )
 
-    def __init__(self, *args: object, engagement: Engagement, **kwargs: object) -> None:
+    def __init__(
+        self, *args: Any, engagement: Engagement, today: date, holding: Set[int], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = (
-            Person.objects.filter(client=engagement.client).board().order_by("name")
+        self.today = today
+        people = self.fields["people"]
+        people.queryset = (
+            Person.objects.filter(client=engagement.client, role__in=RECIPIENT_ROLES)
+            .active()
+            # The board first, then the CEO, whom the advisor may add.
+            .order_by(Case(When(role=Person.Role.BOARD, then=0), default=1), "name")
         )
-        self.fields["people"].label_from_instance = lambda p: f"{p.name} ({p.email})"
+        people.label_from_instance = _recipient_label
+        self.fields["people"].initial = [
+            p.pk for p in people.queryset if p.role == Person.Role.BOARD and p.pk not in holding
+        ]
+        first, last = expiry_bounds(today)
+        expires_on = self.fields["expires_on"]
+        expires_on.initial = expiry_default(engagement, today=today)
+        expires_on.widget.attrs.update({"min": first.isoformat(), "max": last.isoformat()})
+        expires_on.help_text = _expiry_help(engagement, last)
+
+    def clean_expires_on(self) -> date:
+        day = self.cleaned_data["expires_on"]
+        first, last = expiry_bounds(self.today)
+        if not first <= day <= last:
+            raise forms.ValidationError(
+                f"Links work until: choose a day from {in_words(first)} to {in_words(last)}."
+            )
+        return day
+
+
+def _recipient_label(person: Person) -> str:
+    if person.role == Person.Role.CEO:
+        return f"{person.name} ({person.email}), the CEO"
+    return f"{person.name} ({person.email})"
+
+
+def _expiry_help(engagement: Engagement, last: date) -> str:
+    firm = engagement.firm
+    meeting = engagement.board_meeting_date
+    if meeting:
+        rule = (
+            f"The board meets on {in_words(meeting)}; {firm.name} keeps links working "
+            f"{firm.board_link_days_after_meeting} days after the meeting."
+        )
+    else:
+        rule = (
+            f"No board meeting date is set, so links work {firm.board_link_days} days, "
+            f"{firm.name}'s default."
+        )
+    return (
+        f"{rule} Each link works to the end of the day you choose, {in_words(last)} at the latest."
+    )

@@ -109,6 +109,7 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
         """The same rule as :attr:`Delivery.link_state`, in SQL."""
         return self.filter(
             revoked_at__isnull=True,
+            superseded_at__isnull=True,
             expires_at__gt=timezone.now(),
             person__archived_at__isnull=True,
             memo_version__engagement__archived_at__isnull=True,
@@ -117,7 +118,9 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
 
 
 class Delivery(models.Model):
-    """A memo sent to one board member, with a personal download link (token stored hashed)."""
+    """A memo sent to one board member (or the CEO), with a personal download link (token
+    stored hashed). What the link serves is the director's own copy, their name on every
+    page (``reports.services.copies``)."""
 
     memo_version = models.ForeignKey(
         MemoVersion, on_delete=models.CASCADE, related_name="deliveries"
@@ -128,8 +131,16 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     sent_at = models.DateTimeField(auto_now_add=True)
+    # The last moment of the last day the link works (the day the advisor chose).
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When a newer version of the memo was sent to the board: this link then says so.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    cover_note = models.TextField(blank=True, max_length=2_000)
+    # The email that carries the link, in the outbox.
+    email = models.ForeignKey(
+        "advisory.Email", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     download_count = models.PositiveIntegerField(default=0)
     last_downloaded_at = models.DateTimeField(null=True, blank=True)
 
@@ -156,6 +167,8 @@ class Delivery(models.Model):
             or engagement.client.archived_at is not None
         ):
             return LinkState.WITHDRAWN
+        if self.superseded_at is not None:
+            return LinkState.SUPERSEDED
         if self.expires_at <= timezone.now():
             return LinkState.EXPIRED
         return LinkState.USABLE
@@ -163,3 +176,19 @@ class Delivery(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.link_state == LinkState.USABLE
+
+
+class Download(models.Model):
+    """One copy served through a board link: the line it carries on every page, and the
+    SHA-256 of the file served, so the firm can tell whose copy a PDF found elsewhere is."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="downloads")
+    served_at = models.DateTimeField(auto_now_add=True)
+    prepared_for = models.CharField(max_length=500)
+    copy_sha256 = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["-served_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prepared_for} ({self.served_at:%Y-%m-%d %H:%M})"

@@ -22,7 +22,7 @@ def memo_panel(engagement: Engagement) -> dict[str, object]:
         result = None
     deliveries = list(
         Delivery.objects.filter(memo_version__engagement=engagement)
-        .select_related("person", "memo_version")
+        .select_related("person", "memo_version", "email")
         .order_by("-sent_at")
     )
     latest = versions[0] if versions else None

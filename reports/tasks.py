@@ -73,6 +73,20 @@ def memo_sweep() -> None:
     sweep()
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def send_reminders() -> None:
+    """The day's reminders before board meetings: respondents who have not finished, board
+    members who have not opened the memo. Run several times a day; each goes once."""
+    from django.utils import timezone
+
+    from assessments.services.reminders import questionnaire_reminders_send
+    from reports.services.reminders import board_reminders_send
+
+    today = timezone.localdate()
+    questionnaire_reminders_send(today=today)
+    board_reminders_send(today=today)
+
+
 def warm_renderer(**_: Any) -> None:
     """Worker start-up: load WeasyPrint, Pango and the memo fonts before the first task."""
     from reports.services.rendering import renderer_warm_up

@@ -13,6 +13,11 @@ urlpatterns = [
     path("memos/<int:pk>/revise/", advisor.revise, name="memo_revise"),
     path("memos/<int:pk>/approve/", advisor.approve, name="memo_approve"),
     path("memos/<int:pk>/send/", advisor.send, name="memo_send"),
+    path(
+        "memos/<int:pk>/send/email-preview/",
+        advisor.send_email_preview,
+        name="memo_send_email_preview",
+    ),
     path("deliveries/<int:pk>/revoke/", advisor.revoke, name="delivery_revoke"),
     path("m/<str:token>/", board.memo_download, name="memo_download"),
 ]

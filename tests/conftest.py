@@ -5,10 +5,11 @@ worker."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,10 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client as HttpClient
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from advisory.celery import app
-from advisory.models import Client, Engagement, Firm, Membership, Person, User
+from advisory.models import Client, Email, Engagement, Firm, Membership, Person, User
 from advisory.tokens import token_new
 from assessments.models import Answer, Assessment
 from assessments.questionnaire import QUESTIONNAIRE_VERSION, REQUIRED_CODES
@@ -66,6 +68,19 @@ def pytest_configure(config: pytest.Config) -> None:
         url = settings.CELERY_BROKER_URL = _own_broker(settings.CELERY_BROKER_URL)
         # The app has read its configuration already: the URLs it connects with change too.
         app.conf.update(broker_url=url, broker_read_url=url, broker_write_url=url)
+
+
+def send_queued() -> list[Email]:
+    """Sends every queued email, as the worker's task does (called as a plain function);
+    returns the rows as they ended."""
+    from advisory.outbox import EmailDeferred, email_deliver
+
+    queued = Email.objects.filter(state=Email.State.QUEUED).order_by("pk")
+    pks = list(queued.values_list("pk", flat=True))
+    for pk in pks:
+        with suppress(EmailDeferred):
+            email_deliver(email_id=pk)
+    return list(Email.objects.filter(pk__in=pks).order_by("pk"))
 
 
 def make_advisor(firm: Firm, email: str, role: str = Membership.Role.ADVISOR) -> User:
@@ -155,7 +170,17 @@ def engagement(firm: Firm, client_org: Client, advisor: User, ceo: Person) -> En
 
 # --- Memos. ---
 
-PDF = b"%PDF-1.7\n% a memo for the view tests\n%%EOF\n"
+
+def _one_page_pdf() -> bytes:
+    """A real PDF of one empty A4 page: enough for the view tests, which never read it."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _one_page_pdf()
 
 
 def submit_answers(engagement: Engagement, answers: dict[str, Any]) -> Assessment:

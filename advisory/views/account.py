@@ -27,6 +27,7 @@ from advisory.forms import (
     AccountNameForm,
     AccountPasswordForm,
     CrispySetPasswordForm,
+    NotificationsForm,
     PasswordCheckForm,
     TwoFactorCodeForm,
 )
@@ -194,6 +195,7 @@ def _account_page(request: HttpRequest, **forms: object) -> HttpResponse:
         "name_form": forms.get("name_form") or AccountNameForm(instance=user),
         "password_form": forms.get("password_form") or AccountPasswordForm(user),
         "remove_form": forms.get("remove_form") or PasswordCheckForm(user=user),
+        "notifications_form": NotificationsForm(instance=user),
         "two_factor": has_two_factor(user),
         "required": _firm_requires_two_factor(user),
     }
@@ -228,6 +230,15 @@ def account_password(request: HttpRequest) -> HttpResponse:
     # The new password signs out every other session; this one carries on.
     update_session_auth_hash(request, form.user)
     messages.success(request, "Your password is changed. Any other sessions are signed out.")
+    return redirect("account")
+
+
+@_account_view
+@require_POST
+def account_notifications(request: HttpRequest) -> HttpResponse:
+    # Three checkboxes: no value can be invalid, an unticked one is simply absent.
+    NotificationsForm(request.POST, instance=request.user).save()
+    messages.success(request, "Your email notifications are saved.")
     return redirect("account")
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from advisory.access import firm_for, get_for_firm
 from advisory.forms import EngagementForm
-from advisory.models import Client, Engagement
+from advisory.models import Client, Email, Engagement
 from advisory.services import engagement_archive, engagement_save
 from assessments.panels import assessment_panel
 from reports.panels import memo_panel
@@ -44,6 +44,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "engagement": engagement,
         "audit_events": engagement.audit_events.select_related("actor")[:100],
+        "emails": Email.objects.for_engagement(engagement)[:50],
         **assessment_panel(engagement),
         **memo_panel(engagement),
     }

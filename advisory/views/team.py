@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisory.access import get_for_firm, owned_firm_for
 from advisory.forms import DeactivateForm, InviteForm, RoleForm
-from advisory.models import Membership
+from advisory.models import Email, Membership
 from advisory.team import (
     TeamError,
     member_deactivate,
@@ -37,6 +37,13 @@ def team(request: HttpRequest) -> HttpResponse:
     members = list(
         Membership.objects.for_firm(firm).for_team_page().annotate(two_factor=Exists(two_factor))
     )
+    # Who has not joined yet: how their latest invitation email fared.
+    waiting = {m.user.email: m for m in members if not m.user.has_usable_password()}
+    invitations = Email.objects.filter(
+        firm=firm, kind=Email.Kind.MEMBER_INVITATION, to__in=waiting
+    ).order_by("queued_at", "pk")
+    for email in invitations:
+        waiting[email.to].invitation_email = email
     return render(
         request,
         "advisory/team.html",

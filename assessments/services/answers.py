@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from advisory.models import Engagement, Person
+from advisory.notifications import SUBMISSION, advisor_notify
 from advisory.services import audit_record, engagement_set_state
 from assessments.form_values import coerce_form_value
 from assessments.methodology import AnswerError, method_for
@@ -270,6 +271,14 @@ def assessment_problems(assessment: Assessment) -> list[AnswerError]:
     return sorted(problems, key=lambda p: order.index(p.code) if p.code in order else len(order))
 
 
+def _respondent_name(assessment: Assessment) -> str:
+    if assessment.person_id:
+        return assessment.person.name
+    # The CEO's assessment outlives a change of CEO: the one who was sent the link answered.
+    invitation = assessment.invitations.select_related("person").order_by("-created_at").first()
+    return invitation.person.name if invitation else "The CEO"
+
+
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, actor_label: str = CEO_LABEL) -> list[AnswerError]:
     """Locks the answers when they are complete and valid; otherwise returns what is wrong.
@@ -297,6 +306,15 @@ def assessment_submit(*, assessment: Assessment, actor_label: str = CEO_LABEL) -
         summary="Submitted the assessment"
         if locked.is_ceo
         else f"Submitted their perspective as {locked.get_respondent_display()}",
+    )
+    respondent = _respondent_name(locked)
+    advisor_notify(
+        engagement=engagement,
+        switch=SUBMISSION,
+        key=f"submitted:{locked.pk}",
+        template="assessments/email/submitted_notification",
+        context={"assessment": locked, "respondent": respondent},
+        about=f"{respondent} ({locked.get_respondent_display()}) submitted their answers",
     )
     _copy_progress(assessment, locked)
     return []

@@ -7,17 +7,16 @@ withdraws their earlier one. The link's state is :attr:`Invitation.link_state`.
 
 from __future__ import annotations
 
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from advisory.emails import email_from_templates
-from advisory.models import Engagement, Person, User
+from advisory.emails import EmailDraft, email_from_templates
+from advisory.models import Email, Engagement, Person, User
+from advisory.outbox import email_queue
 from advisory.services import audit_record, engagement_set_state
 from advisory.tokens import token_hash, token_new
 from assessments.methodology import method_for
@@ -78,21 +77,18 @@ def _issue(
         request_key=request_key[:64],
     )
     link = invitation_link(token)
-    try:
-        # Sent inside the transaction: if the mail server refuses, no link exists that the
-        # respondent never received, and the advisor is told to try again.
-        _email(invitation=invitation, link=link, actor=actor, template=template).send()
-    except (OSError, smtplib.SMTPException) as error:
-        raise InvitationError(
-            f"The email to {person.email} could not be sent, so no link was issued. "
-            "Try again in a moment."
-        ) from error
+    # Recorded in the outbox with the link; sent once this transaction commits.
+    invitation.email = email_queue(
+        _email(invitation=invitation, link=link, actor=actor, template=template),
+        kind=Email.Kind.CEO_INVITATION if assessment.is_ceo else Email.Kind.LEADER_INVITATION,
+        firm=engagement.firm,
+        engagement=engagement,
+    )
+    invitation.save(update_fields=["email"])
     return link, bool(revoked)
 
 
-def _email(
-    *, invitation: Invitation, link: str, actor: User, template: str
-) -> EmailMultiAlternatives:
+def _email(*, invitation: Invitation, link: str, actor: User, template: str) -> EmailDraft:
     engagement = invitation.engagement
     context = {
         "person": invitation.person,

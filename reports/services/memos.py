@@ -37,6 +37,7 @@ from assessments.presenter import Departure
 from assessments.services.answers import assessment_for
 from assessments.services.scoring import NotScorable, engagement_result
 from reports.models import MemoVersion
+from reports.services.notifications import notify_memo_failed
 from reports.services.rendering import TEMPLATE_VERSION, MemoInput, memo_pdf
 from reports.tasks import render_memo_version as render_memo_version_task
 
@@ -443,6 +444,7 @@ def memo_fail(*, version_id: int, reason: str) -> None:
             action="memo.failed",
             summary=f"Memo v{version.number} failed: {reason}",
         )
+        notify_memo_failed(version=version)
 
 
 def memo_render(*, version_id: int) -> MemoVersion | None:

@@ -236,7 +236,7 @@ if TYPE_CHECKING:
 _per_thread = threading.local()
 
 
-def _font_config() -> FontConfiguration:
+def font_config() -> FontConfiguration:
     """One font configuration per thread, kept: building it anew for every memo loads the
     bundled fonts again (about a sixth of a render's CPU) and grows the worker's memory.
     Per thread, because fontconfig state is not safe to share between threads."""
@@ -255,7 +255,7 @@ def memo_pdf(memo: MemoInput, *, fetcher: StaticOnlyFetcher | None = None) -> Re
     html = memo_html(memo)
     document = HTML(
         string=html, base_url=static_url(""), url_fetcher=fetcher or StaticOnlyFetcher()
-    ).render(font_config=_font_config(), **_pdf_options())
+    ).render(font_config=font_config(), **_pdf_options())
     pdf = document.write_pdf(**_pdf_options())
     elapsed = round((time.perf_counter() - started) * 1000)
     return RenderedMemo(

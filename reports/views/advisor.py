@@ -4,22 +4,34 @@ memo is a 404, never a 403."""
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from advisory.access import get_for_firm
+from advisory.emails import logo_content_id
 from advisory.middleware import POLICY
-from advisory.models import Engagement
+from advisory.models import Engagement, Person
 from assessments.presenter import present
 from assessments.services.scoring import NotScorable, engagement_result
 from reports.forms import MemoForm, SendForm
 from reports.models import Delivery, MemoVersion
-from reports.services.delivery import delivery_revoke, memo_filename, memo_send
+from reports.services.delivery import (
+    delivery_revoke,
+    download_link,
+    expiry_moment,
+    memo_email,
+    memo_filename,
+    memo_send,
+)
 from reports.services.memos import (
     DepartureNotConfirmed,
     MemoError,
@@ -211,45 +223,138 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(version.engagement)
 
 
+def _send_form(request: HttpRequest, version: MemoVersion, data: object = None) -> SendForm:
+    holding = set(version.deliveries.usable().values_list("person_id", flat=True))
+    return SendForm(
+        data, engagement=version.engagement, today=timezone.localdate(), holding=holding
+    )
+
+
+# The link an email preview shows: each recipient's own is made when the memo is sent.
+_PREVIEW_TOKEN = "personal-link-made-when-sent"  # noqa: S105 - a placeholder, not a secret
+_PREVIEW_SESSION_KEY = "memo_send_preview"
+
+
+def _preview_draft(version: MemoVersion, person: Person, expires_on: date, note: str, actor):
+    return memo_email(
+        version=version,
+        person=person,
+        link=download_link(_PREVIEW_TOKEN),
+        expires_at=expiry_moment(expires_on),
+        cover_note=note.strip(),
+        advisor=actor,
+    )
+
+
 @login_required
 def send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose recipients, the links' last day and a cover note; preview the email exactly as
+    it will go out; then send. Nothing goes before the advisor has seen the preview."""
     version = _version(request, pk)
-    form = SendForm(request.POST or None, engagement=version.engagement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sent = memo_send(
-                version=version, people=form.cleaned_data["people"], actor=request.user
-            )
-        except MemoError as error:
-            form.add_error(None, error)
-        else:
-            if sent.deliveries:
-                count = len(sent.deliveries)
-                people = "person" if count == 1 else "people"
-                messages.success(request, f"Memo v{version.number} sent to {count} {people}.")
-            if sent.skipped:
-                names = ", ".join(person.name for person in sent.skipped)
-                messages.info(
-                    request,
-                    f"Not sent again to {names}: they already have a working link to "
-                    f"memo v{version.number}.",
-                )
-            return redirect(version.engagement)
-    return render(
-        request,
-        "reports/memo_send.html",
-        {"version": version, "form": form, "ttl_days": version.engagement.firm.board_link_days},
-    )
+    action = request.POST.get("action", "")
+    form = _send_form(request, version, request.POST if request.method == "POST" else None)
+    if request.method != "POST" or action == "edit" or not form.is_valid():
+        if action == "edit":
+            form.errors.clear()  # coming back to change what was previewed: no complaints yet
+        return render(
+            request,
+            "reports/memo_send.html",
+            {"version": version, "form": form},
+            status=400 if request.method == "POST" and form.errors else 200,
+        )
+    people = list(form.cleaned_data["people"])
+    expires_on = form.cleaned_data["expires_on"]
+    note = form.cleaned_data["cover_note"]
+    if action != "send":
+        request.session[_PREVIEW_SESSION_KEY] = {
+            "version": version.pk,
+            "person": people[0].pk,
+            "expires_on": expires_on.isoformat(),
+            "cover_note": note,
+        }
+        draft = _preview_draft(version, people[0], expires_on, note, request.user)
+        return render(
+            request,
+            "reports/memo_send_preview.html",
+            {
+                "version": version,
+                "form": form,
+                "people": people,
+                "draft": draft,
+                "expires_on": expires_on,
+            },
+        )
+    try:
+        sent = memo_send(
+            version=version,
+            people=people,
+            actor=request.user,
+            expires_on=expires_on,
+            cover_note=note,
+        )
+    except MemoError as error:
+        form.add_error(None, error)
+        return render(
+            request, "reports/memo_send.html", {"version": version, "form": form}, status=400
+        )
+    if sent.deliveries:
+        count = len(sent.deliveries)
+        people_word = "person" if count == 1 else "people"
+        messages.success(
+            request,
+            f"Memo v{version.number} is on its way to {count} {people_word}. Each email's "
+            "progress is under Emails below.",
+        )
+    if sent.skipped:
+        names = ", ".join(person.name for person in sent.skipped)
+        messages.info(
+            request,
+            f"Not sent again to {names}: they already have a working link to "
+            f"memo v{version.number}.",
+        )
+    return redirect(version.engagement)
 
 
 @login_required
-@require_POST
+@require_GET
+@xframe_options_sameorigin
+def send_email_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The HTML email of the preview on the send page, for its frame: the same draft, with
+    the logo from the app instead of inside the message."""
+    version = _version(request, pk)
+    saved = request.session.get(_PREVIEW_SESSION_KEY) or {}
+    if saved.get("version") != version.pk:
+        raise Http404("Nothing to preview.")
+    person = get_for_firm(request.user, Person.objects.all(), pk=saved["person"])
+    draft = _preview_draft(
+        version, person, date.fromisoformat(saved["expires_on"]), saved["cover_note"], request.user
+    )
+    html = draft.html
+    firm = version.engagement.firm
+    if draft.logo and firm.logo_digest:
+        html = html.replace(
+            f"cid:{logo_content_id(draft.logo)}", reverse("firm_logo", args=[firm.logo_digest])
+        )
+    response = HttpResponse(html)
+    # The email's own inline styles; nothing else may load, and only this app may frame it.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'self'"
+    )
+    return response
+
+
+@login_required
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first, then switches one director's link off."""
     delivery = get_for_firm(
         request.user,
-        Delivery.objects.select_related("person", "memo_version__engagement"),
+        Delivery.objects.select_related(
+            "person", "memo_version__engagement__firm", "memo_version__engagement__client"
+        ),
         pk=pk,
     )
-    delivery_revoke(delivery=delivery, actor=request.user)
-    messages.success(request, f"{delivery.person.name}'s link no longer works.")
-    return redirect(delivery.memo_version.engagement)
+    if request.method == "POST":
+        delivery_revoke(delivery=delivery, actor=request.user)
+        messages.success(request, f"{delivery.person.name}'s link no longer works.")
+        return redirect(delivery.memo_version.engagement)
+    return render(request, "reports/delivery_revoke.html", {"delivery": delivery})

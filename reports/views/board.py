@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
+from advisory.links import LinkState
 from advisory.views.errors import rate_limited
-from reports.services.delivery import delivery_record_download, delivery_resolve, memo_filename
+from reports.services.delivery import (
+    delivery_copy,
+    delivery_newer_version,
+    delivery_record_download,
+    delivery_resolve,
+    memo_filename,
+)
 
 
 @require_GET
@@ -23,24 +30,24 @@ def memo_download(request: HttpRequest, token: str) -> HttpResponse:
     ):
         return rate_limited(request)
     outcome = delivery_resolve(token)
-    if outcome.delivery is None:
-        return render(request, "reports/link_invalid.html", {"reason": "unknown"}, status=404)
-    if not outcome.usable:
-        firm = outcome.delivery.memo_version.engagement.firm
-        return render(
-            request,
-            "reports/link_invalid.html",
-            {"reason": outcome.state, "firm": firm},
-            status=410,
-        )
     delivery = outcome.delivery
-    version = delivery.memo_version
-    try:
-        handle = version.pdf.open("rb")
-    except (FileNotFoundError, ValueError):
-        return render(request, "reports/link_invalid.html", {"reason": "missing"}, status=404)
-    delivery_record_download(delivery=delivery)
-    response = FileResponse(handle, content_type="application/pdf", filename=memo_filename(version))
+    if delivery is None:
+        return render(request, "reports/link_invalid.html", {"reason": "unknown"}, status=404)
+    firm = delivery.memo_version.engagement.firm
+    if outcome.state == LinkState.SUPERSEDED:
+        context = {"firm": firm, "delivery": delivery, "newer": delivery_newer_version(delivery)}
+        return render(request, "reports/link_superseded.html", context, status=410)
+    if not outcome.usable:
+        context = {"reason": outcome.state, "firm": firm, "delivery": delivery}
+        return render(request, "reports/link_invalid.html", context, status=410)
+    copy = delivery_copy(delivery)
+    if copy is None:
+        context = {"reason": "missing", "firm": firm}
+        return render(request, "reports/link_invalid.html", context, status=404)
+    delivery_record_download(delivery=delivery, copy=copy)
+    filename = memo_filename(delivery.memo_version)
+    response = HttpResponse(copy.pdf, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -15,11 +15,14 @@ from django.utils import timezone
 
 from advisory.emails import email_from_templates
 from advisory.logos import logo_store
-from advisory.models import Firm
+from advisory.models import Email, Firm
+from advisory.outbox import email_queue
 from advisory.team import member_invite
 from assessments.services.invitations import invitation_send
 from reports.services.delivery import memo_send
 from tests.advisory import images
+from tests.conftest import send_queued
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +35,12 @@ def branded(firm, memo_storage) -> Firm:
     firm.accent_color = "#7a1f3d"
     firm.save()
     return firm
+
+
+def sent():
+    """The last email, once the outbox has sent what it holds."""
+    send_queued()
+    return mail.outbox[-1]
 
 
 def parsed(message) -> email.message.EmailMessage:
@@ -61,7 +70,7 @@ def check_branding(message, firm: Firm, *, reply_to: str) -> email.message.Email
 
 def test_the_ceo_invitation(branded, engagement, ceo, advisor):
     invitation_send(engagement=engagement, person=ceo, actor=advisor)
-    mime = check_branding(mail.outbox[-1], branded, reply_to="desk@northgate.example")
+    mime = check_branding(sent(), branded, reply_to="desk@northgate.example")
     assert "Northgate Advisory" in mime["Subject"]
     structure = [p.get_content_type() for p in mime.walk()]
     assert structure == [
@@ -73,10 +82,19 @@ def test_the_ceo_invitation(branded, engagement, ceo, advisor):
     ]
 
 
-def test_the_board_memo_keeps_the_pdf_as_an_attachment(branded, delivery, board_members, advisor):
+def test_the_board_memo_holds_the_link_only_unless_the_firm_attaches_it(
+    branded, delivery, board_members, ceo, advisor
+):
     version = delivery[0].memo_version
     memo_send(version=version, people=[board_members[1]], actor=advisor)
-    mime = check_branding(mail.outbox[-1], branded, reply_to="desk@northgate.example")
+    mime = check_branding(sent(), branded, reply_to="desk@northgate.example")
+    assert "application/pdf" not in [p.get_content_type() for p in mime.walk()]
+    assert "/m/" in mime.get_body(preferencelist=("plain",)).get_content()
+
+    branded.attach_memo = True
+    branded.save()
+    memo_send(version=version, people=[ceo], actor=advisor)
+    mime = check_branding(sent(), branded, reply_to="desk@northgate.example")
     assert [p.get_content_type() for p in mime.walk()] == [
         "multipart/mixed",
         "multipart/alternative",
@@ -88,18 +106,20 @@ def test_the_board_memo_keeps_the_pdf_as_an_attachment(branded, delivery, board_
     ]
     attachment = next(mime.iter_attachments())
     assert attachment.get_filename().endswith(".pdf")
+    # The recipient's own copy: their name on the page.
+    assert pdf_text(attachment.get_content()).count(f"Prepared for {ceo.name}") == 1
 
 
 def test_the_colleague_invitation(branded, advisor):
     member_invite(firm=branded, actor=advisor, email="ivy@x.example", name="Ivy Ng", role="advisor")
-    mime = check_branding(mail.outbox[-1], branded, reply_to="desk@northgate.example")
+    mime = check_branding(sent(), branded, reply_to="desk@northgate.example")
     assert mime["Subject"] == "ada invites you to join Northgate Advisory"
     assert "/accounts/welcome/" in mime.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_the_password_reset(branded, advisor, client):
     client.post(reverse("password_reset"), {"email": advisor.email})
-    mime = check_branding(mail.outbox[-1], branded, reply_to="desk@northgate.example")
+    mime = check_branding(sent(), branded, reply_to="desk@northgate.example")
     assert mime["Subject"] == "Northgate Advisory: reset your password"
     html = mime.get_body(preferencelist=("html",)).get_content()
     assert "/accounts/reset/" in html
@@ -109,7 +129,7 @@ def test_without_a_reply_to_replies_go_to_the_advisor_and_without_a_logo_the_nam
     firm, engagement, ceo, advisor
 ):
     invitation_send(engagement=engagement, person=ceo, actor=advisor)
-    mime = check_branding(mail.outbox[-1], firm, reply_to=advisor.email)
+    mime = check_branding(sent(), firm, reply_to=advisor.email)
     assert mime["From"].addresses[0].display_name == "Northgate Advisory"
     assert "multipart/related" not in [p.get_content_type() for p in mime.walk()]
     html = mime.get_body(preferencelist=("html",)).get_content()
@@ -127,7 +147,7 @@ def test_without_a_reply_to_replies_go_to_the_advisor_and_without_a_logo_the_nam
 )
 def test_any_sender_name_arrives_as_typed(firm, advisor, name):
     firm.sender_name = name
-    message = email_from_templates(
+    draft = email_from_templates(
         name="advisory/email/member_invitation",
         context={
             "person": advisor,
@@ -140,7 +160,8 @@ def test_any_sender_name_arrives_as_typed(firm, advisor, name):
         to="someone@example.com",
         firm=firm,
     )
-    sender = parsed(message)["From"].addresses
+    email_queue(draft, kind=Email.Kind.MEMBER_INVITATION, firm=firm)
+    sender = parsed(sent())["From"].addresses
     assert len(sender) == 1
     assert sender[0] == Address(display_name=name, addr_spec="memos@localhost")
 
@@ -148,5 +169,5 @@ def test_any_sender_name_arrives_as_typed(firm, advisor, name):
 def test_a_missing_logo_file_sends_the_email_without_it(branded, engagement, ceo, advisor):
     default_storage.delete(branded.logo.name)
     invitation_send(engagement=engagement, person=ceo, actor=advisor)
-    mime = parsed(mail.outbox[-1])
+    mime = parsed(sent())
     assert "image/png" not in [p.get_content_type() for p in mime.walk()]

@@ -25,6 +25,7 @@ VALID = {
     "sender_name": "",
     "reply_to": "",
     "ceo_link_days": "30",
+    "board_link_days_after_meeting": "7",
     "board_link_days": "14",
 }
 
@@ -47,6 +48,8 @@ def test_an_owner_changes_the_branding_and_defaults(advisor_http, firm):
         reply_to="Desk@Northgate.example",
         ceo_link_days="21",
         board_link_days="10",
+        board_link_days_after_meeting="3",
+        attach_memo="on",
     )
     assert response.status_code == 302
     firm.refresh_from_db()
@@ -55,6 +58,7 @@ def test_an_owner_changes_the_branding_and_defaults(advisor_http, firm):
     assert firm.paper_size == "Letter"
     assert (firm.sender_name, firm.reply_to) == ("Northgate Memos", "desk@northgate.example")
     assert (firm.ceo_link_days, firm.board_link_days) == (21, 10)
+    assert firm.board_link_days_after_meeting == 3 and firm.attach_memo
     event = AuditEvent.objects.get(action="firm.settings_changed")
     assert "accent colour" in event.summary and "paper size" in event.summary
 

@@ -126,8 +126,8 @@ def test_an_out_of_range_board_member_id_is_a_form_error(advisor_http, delivery,
     response = advisor_http.post(
         reverse("memo_send", args=[link.memo_version_id]), {"people": huge}
     )
-    assert response.status_code == 200
-    assert "Choose only board members listed here." in response.content.decode()
+    assert response.status_code == 400
+    assert "Send to: choose only people listed here." in response.content.decode()
 
 
 @pytest.mark.parametrize("huge", HUGE_IDS)

@@ -193,6 +193,7 @@ def test_an_owner_turns_the_requirement_on_once_they_have_two_factor(advisor_htt
             "accent_color": firm.accent_color,
             "paper_size": "A4",
             "ceo_link_days": 30,
+            "board_link_days_after_meeting": 7,
             "board_link_days": 14,
             "require_two_factor": "on",
         },

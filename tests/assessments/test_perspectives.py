@@ -26,7 +26,7 @@ from assessments.services.scoring import assessment_document
 from tests.assessments.factories import perspective as perspective_answers
 from tests.assessments.factories import valid_answers
 from tests.assessments.helpers import answer_all, invite, invite_leader, token_of
-from tests.conftest import clear_cache, signed_in
+from tests.conftest import clear_cache, send_queued, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,7 @@ def test_a_leader_gets_a_personal_link_to_the_shorter_questionnaire(engagement, 
     assert token_of(link) not in str(Invitation.objects.values())
     assert invitation.assessment.respondent == "cto" and not invitation.assessment.is_ceo
     assert invitation.expires_at > timezone.now() + timedelta(days=29)
+    send_queued()
     (message,) = mail.outbox
     assert message.to == [cto.email] and link in message.body
     assert "as CTO" in message.body and "never by your name" in message.body

@@ -22,7 +22,7 @@ from reports.models import MemoVersion
 from reports.services import memos
 from tests.advisory import images
 from tests.assessments.factories import valid_answers
-from tests.conftest import submit_answers
+from tests.conftest import send_queued, submit_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +51,7 @@ def set_password(page, link: str, password: str) -> None:
 
 
 def email_link(to: str) -> str:
+    send_queued()  # what the worker would do
     message = next(m for m in reversed(mail.outbox) if to in m.to)
     return re.search(r"https?://\S+/accounts/welcome/[\w-]+/", message.body).group(0)
 

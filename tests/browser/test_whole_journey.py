@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,17 @@ def worker(django_db_blocker, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with running_worker(django_db_blocker) as running:
         yield running
+
+
+def wait_for_email(to: str, timeout: float = 30) -> mail.EmailMessage:
+    """The first email to ``to`` the worker has sent (it runs in this process)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = next((m for m in mail.outbox if to in m.to), None)
+        if found is not None:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"no email to {to} within {timeout} s")
 
 
 def assess(answers: dict[str, object]) -> dict[str, object]:
@@ -118,12 +130,14 @@ def test_from_new_client_to_a_board_members_download(new_context, live_server, a
     desk.get_by_role("link", name="Send to the board").click()
     desk.get_by_label("Bram Holt", exact=False).check()
     desk.get_by_label("Uma Feld", exact=False).check()
-    desk.get_by_role("button", name="Send").click()
-    assert "Sent" in desk.content()
+    desk.get_by_role("button", name="Preview the email").click()
+    desk.get_by_role("button", name="Send to 2 people").click()
+    assert "on its way to 2 people" in desk.content()
 
-    # A board member's personal link downloads the PDF, and the PDF says what `assess` says.
-    to_bram = next(m for m in mail.outbox if "bram@quayside.example" in m.to)
-    assert to_bram.attachments, "the memo is attached"
+    # The worker sends the emails from the outbox; a board member's personal link downloads
+    # their own copy, and the PDF says what `assess` says.
+    to_bram = wait_for_email("bram@quayside.example")
+    assert not to_bram.attachments, "the firm does not attach the memo unless it chooses to"
     download = re.search(r"https?://\S+/m/[\w-]+/", to_bram.body).group(0)
     response = new_context().request.get(download)
     assert response.status == 200
@@ -133,6 +147,7 @@ def test_from_new_client_to_a_board_members_download(new_context, live_server, a
     assert "Quayside Bank" in text
     assert label in text
     assert expected["methodology"] in text
+    assert "Prepared for Bram Holt · bram@quayside.example" in text
 
     # Every step is in the engagement's audit trail.
     desk.goto(engagement_url)

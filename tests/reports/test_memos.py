@@ -26,7 +26,8 @@ from reports.services.memos import (
 )
 from reports.tasks import render_memo_version
 from tests.assessments.factories import valid_answers
-from tests.conftest import stored_files
+from tests.conftest import send_queued, stored_files
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -202,13 +203,18 @@ def test_only_ready_versions_can_be_approved(
         memo_approve(version=version, actor=advisor)
 
 
-def test_send_emails_the_pdf_and_a_personal_link_to_each_board_member(
+def test_send_emails_each_board_member_a_personal_link_and_their_own_copy(
     ready, advisor, board_members
 ) -> None:
+    firm = ready.engagement.firm
+    firm.attach_memo = True  # off by default; on, each email carries the director's own copy
+    firm.save()
     with pytest.raises(MemoError, match="approved"):
         memo_send(version=ready, people=board_members, actor=advisor)
     memo_approve(version=ready, actor=advisor)
     deliveries = memo_send(version=ready, people=board_members, actor=advisor).deliveries
+    assert not mail.outbox  # recorded in the outbox; sent by the worker after commit
+    send_queued()
 
     assert len(deliveries) == 2 and len(mail.outbox) == 2
     for delivery, message in zip(deliveries, mail.outbox, strict=True):
@@ -216,6 +222,7 @@ def test_send_emails_the_pdf_and_a_personal_link_to_each_board_member(
         ((name, content, mimetype),) = message.attachments
         assert mimetype == "application/pdf" and content.startswith(b"%PDF")
         assert name == "board-memo-Acme-Logistics-v1.pdf"
+        assert f"Prepared for {delivery.person.name}" in pdf_text(content)
         link = next(line for line in message.body.splitlines() if "/m/" in line).strip()
         token = link.rsplit("/m/", 1)[1].strip("/")
         assert token not in delivery.token_hash  # only the hash is stored
@@ -227,12 +234,15 @@ def test_send_emails_the_pdf_and_a_personal_link_to_each_board_member(
     assert AuditEvent.objects.filter(engagement=engagement, action="memo.sent").exists()
 
 
-def test_send_refuses_anyone_but_the_clients_board(
+def test_send_refuses_anyone_but_the_clients_board_and_ceo(
     ready, advisor, ceo, board_members, other_firm
 ) -> None:
     memo_approve(version=ready, actor=advisor)
-    with pytest.raises(MemoError, match="board members"):
-        memo_send(version=ready, people=[ceo], actor=advisor)
+    cto = Person.objects.create(
+        client=ready.engagement.client, name="Tao", email="tao@acme.example", role="cto"
+    )
+    with pytest.raises(MemoError, match="board members and the CEO"):
+        memo_send(version=ready, people=[cto], actor=advisor)
     from advisory.models import Client
 
     elsewhere = Client.objects.create(firm=ready.engagement.firm, name="Other Co")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -10,9 +11,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from advisory.models import AuditEvent, Engagement
-from reports.models import Delivery, MemoVersion
-from tests.conftest import PDF, clear_cache, signed_in
+from advisory.models import AuditEvent, Email, Engagement, Person
+from reports.models import Delivery, Download, MemoVersion
+from tests.conftest import PDF, clear_cache, send_queued, signed_in
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +32,21 @@ def memo_urls(version: MemoVersion, delivery: Delivery) -> list[tuple[str, str]]
         ("post", reverse("memo_approve", args=[version.pk])),
         ("get", reverse("memo_send", args=[version.pk])),
         ("post", reverse("memo_send", args=[version.pk])),
+        ("get", reverse("memo_send_email_preview", args=[version.pk])),
+        ("get", reverse("delivery_revoke", args=[delivery.pk])),
         ("post", reverse("delivery_revoke", args=[delivery.pk])),
     ]
+
+
+def send_data(people, action: str = "send", **extra: str) -> dict[str, object]:
+    """The send form as the page posts it, with the links' default last day."""
+    return {
+        "people": [p.pk for p in people],
+        "expires_on": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        "cover_note": "",
+        "action": action,
+        **extra,
+    }
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_for_every_memo_url(client, delivery) -> None:
@@ -108,26 +123,59 @@ def test_media_files_are_not_served_by_url(client, version) -> None:
     assert client.get("/media/" + version.pdf.name).status_code == 404
 
 
-def test_approve_then_send_to_chosen_board_members(advisor_http, version, board_members) -> None:
+def test_approve_then_preview_then_send_to_chosen_board_members(
+    advisor_http, version, board_members
+) -> None:
     advisor_http.post(reverse("memo_approve", args=[version.pk]))
     version.refresh_from_db()
     assert version.is_approved
-    form = advisor_http.get(reverse("memo_send", args=[version.pk])).content.decode()
-    assert "Bob Board" in form and "Carla Ceo" not in form
-    response = advisor_http.post(
-        reverse("memo_send", args=[version.pk]), {"people": [board_members[1].pk]}
-    )
+    url = reverse("memo_send", args=[version.pk])
+    form = advisor_http.get(url).content.decode()
+    assert "Bob Board" in form and "Carla Ceo (carla@acme.example), the CEO" in form
+
+    preview = advisor_http.post(url, send_data([board_members[1]], "preview", cover_note="Hi"))
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "Check the email before it goes" in page
+    assert "Board memo: AI leadership at Acme Logistics" in page and "Hi" in page
+    assert not Delivery.objects.exists() and not Email.objects.exists()
+    frame = advisor_http.get(reverse("memo_send_email_preview", args=[version.pk]))
+    assert frame.status_code == 200 and "Dear Beth Board" in frame.content.decode()
+    assert "frame-ancestors 'self'" in frame["Content-Security-Policy"]
+
+    response = advisor_http.post(url, send_data([board_members[1]], cover_note="Hi"))
     assert response.status_code == 302
-    assert [m.to for m in mail.outbox] == [["beth@acme.example"]]
     assert Delivery.objects.get().person == board_members[1]
+    send_queued()
+    assert [m.to for m in mail.outbox] == [["beth@acme.example"]]
+    assert "Hi" in mail.outbox[0].body
 
 
-def test_send_form_refuses_the_ceo(advisor_http, version, ceo, advisor) -> None:
+def test_send_form_refuses_a_leader_who_is_neither_board_nor_ceo(
+    advisor_http, version, client_org
+) -> None:
     version.approved_at = timezone.now()
     version.save()
-    response = advisor_http.post(reverse("memo_send", args=[version.pk]), {"people": [ceo.pk]})
-    assert response.status_code == 200
-    assert not Delivery.objects.exists() and mail.outbox == []
+    cto = Person.objects.create(client=client_org, name="Tao", email="tao@x.example", role="cto")
+    response = advisor_http.post(reverse("memo_send", args=[version.pk]), send_data([cto]))
+    assert response.status_code == 400
+    assert "Send to: choose only people listed here." in response.content.decode()
+    assert not Delivery.objects.exists() and not Email.objects.exists()
+
+
+def test_send_form_names_a_last_day_out_of_bounds_and_keeps_the_note(
+    advisor_http, version, board_members
+) -> None:
+    version.approved_at = timezone.now()
+    version.save()
+    too_late = (timezone.localdate() + timedelta(days=91)).isoformat()
+    response = advisor_http.post(
+        reverse("memo_send", args=[version.pk]),
+        send_data(board_members, "preview", expires_on=too_late, cover_note="Read before"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Links work until: choose a day from" in page
+    assert "Read before" in page
 
 
 def test_revise_makes_a_new_version(
@@ -141,14 +189,20 @@ def test_revise_makes_a_new_version(
     assert version.commentary == "<script>alert(1)</script>"
 
 
-def test_board_member_downloads_with_a_valid_link(client, delivery) -> None:
+def test_board_member_downloads_their_own_copy_with_a_valid_link(client, delivery) -> None:
     d, token = delivery
     response = client.get(reverse("memo_download", args=[token]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    content = response.content
+    # The version's file, unchanged, then the director's name laid over every page.
+    assert content.startswith(PDF) and len(content) > len(PDF)
+    assert "Prepared for Bob Board · bob@acme.example" in pdf_text(content)
     assert response["Cache-Control"] == "private, no-store"
     d.refresh_from_db()
     assert d.download_count == 1 and d.last_downloaded_at is not None
+    download = Download.objects.get()
+    assert download.copy_sha256 == hashlib.sha256(content).hexdigest()
+    assert download.prepared_for.startswith("Prepared for Bob Board · bob@acme.example · ")
     event = AuditEvent.objects.get(action="memo.downloaded")
     assert "Bob Board" in event.summary and event.actor is None
 
@@ -205,12 +259,15 @@ def test_sending_twice_tells_the_advisor_who_already_has_a_link(
 ) -> None:
     advisor_http.post(reverse("memo_approve", args=[version.pk]))
     url = reverse("memo_send", args=[version.pk])
-    advisor_http.post(url, {"people": [board_members[0].pk]})
-    response = advisor_http.post(url, {"people": [p.pk for p in board_members]}, follow=True)
+    advisor_http.post(url, send_data([board_members[0]]))
+    response = advisor_http.post(url, send_data(board_members), follow=True)
     page = response.content.decode()
-    assert "Memo v1 sent to 1 person." in page
+    assert "Memo v1 is on its way to 1 person." in page
     assert "Not sent again to Bob Board: they already have a working link to memo v1." in page
-    assert sorted(m.to[0] for m in mail.outbox) == ["beth@acme.example", "bob@acme.example"]
+    assert sorted(Email.objects.values_list("to", flat=True)) == [
+        "beth@acme.example",
+        "bob@acme.example",
+    ]
 
 
 def test_sending_a_memo_whose_pdf_is_missing_shows_why(
@@ -219,11 +276,11 @@ def test_sending_a_memo_whose_pdf_is_missing_shows_why(
     advisor_http.post(reverse("memo_approve", args=[version.pk]))
     default_storage.delete(version.pdf.name)
     response = advisor_http.post(
-        reverse("memo_send", args=[version.pk]), {"people": [board_members[0].pk]}
+        reverse("memo_send", args=[version.pk]), send_data([board_members[0]])
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The PDF of memo v1 is missing from storage" in response.content.decode()
-    assert not Delivery.objects.exists() and mail.outbox == []
+    assert not Delivery.objects.exists() and not Email.objects.exists()
 
 
 def test_only_the_newest_version_offers_approve(
