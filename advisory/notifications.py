@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from advisory.emails import email_from_templates
-from advisory.models import Email, Engagement
+from advisory.models import Email, Engagement, User
 from advisory.outbox import email_queue
 from advisory.services import audit_record
 
@@ -29,7 +29,8 @@ def advisor_notify(
 ) -> Email | None:
     """Emails the engagement's lead advisor, unless they turned this notification off, have
     left the firm, or were told already (same ``key``). ``about`` completes "Told … that"."""
-    advisor = engagement.lead_advisor
+    # As the database holds it now: the switch may have changed since the engagement loaded.
+    advisor = User.objects.get(pk=engagement.lead_advisor_id)
     if not advisor.is_active or not getattr(advisor, switch):
         return None
     draft = email_from_templates(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +30,7 @@ from assessments.models import Answer, Assessment
 from assessments.questionnaire import QUESTIONNAIRE_VERSION, REQUIRED_CODES
 from reports.models import Delivery, MemoVersion
 from tests.assessments.factories import valid_answers
+from tests.workers import Worker
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -311,3 +312,22 @@ def running_worker(django_db_blocker) -> Iterator[object]:
         ) as worker,
     ):
         yield worker
+
+
+@pytest.fixture
+def workers(tmp_path, settings) -> Iterator[Callable[..., Worker]]:
+    """Starts real worker processes (``start(env=…)``) on the test database and broker;
+    stops whatever is left of them at the end."""
+    require_postgresql()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    app.control.purge()
+    started: list[Worker] = []
+
+    def start(env: dict[str, str] | None = None) -> Worker:
+        worker = Worker(settings.MEDIA_ROOT, tmp_path / "worker.log", env=env)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -76,3 +76,8 @@ def test_the_account_forms_never_fail_on_hostile_input(advisor_http):
         (reverse("account_two_factor_remove"), {"password": "x" * 10_000}),
     ):
         assert advisor_http.post(url, data).status_code in (200, 302), url
+
+
+def test_notification_settings_need_a_signed_in_account(client):
+    response = client.post(reverse("account_notifications"), {})
+    assert response["Location"].startswith(reverse("login"))

@@ -316,3 +316,27 @@ def test_link_to_an_archived_engagement_is_withdrawn(client, delivery) -> None:
     response = client.get(reverse("memo_download", args=[token]))
     assert response.status_code == 410
     assert "This link has been withdrawn" in response.content.decode()
+
+
+def test_revoking_a_link_asks_first(advisor_http, client, delivery) -> None:
+    d, token = delivery
+    url = reverse("delivery_revoke", args=[d.pk])
+    page = advisor_http.get(url).content.decode()
+    assert "Revoke Bob Board's link to memo v1?" in page and "stops working at once" in page
+    d.refresh_from_db()
+    assert d.revoked_at is None  # asking changes nothing
+    assert advisor_http.post(url).status_code == 302
+    assert client.get(reverse("memo_download", args=[token])).status_code == 410
+    assert "there is nothing to revoke" in advisor_http.get(url).content.decode()
+
+
+def test_the_engagement_page_shows_each_link_state_and_its_email(advisor_http, delivery) -> None:
+    d, _ = delivery
+    page = advisor_http.get(d.memo_version.engagement.get_absolute_url()).content.decode()
+    assert "Valid until" in page and reverse("delivery_revoke", args=[d.pk]) in page
+    assert 'id="emails"' in page
+
+
+def test_the_email_preview_needs_a_preview_first(advisor_http, version) -> None:
+    url = reverse("memo_send_email_preview", args=[version.pk])
+    assert advisor_http.get(url).status_code == 404

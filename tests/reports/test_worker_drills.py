@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
-from advisory.celery import app
 from reports.models import MemoVersion
 from reports.services.memos import memo_request, memo_sweep
-from tests.conftest import needs_redis, require_postgresql
+from tests.conftest import needs_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,74 +31,6 @@ LONG_COMMENTARY = "\n\n".join(
     "writing before the next budget round."
     for n in range(120)
 )
-
-
-class Worker:
-    """A real `celery worker` process on the test database and broker."""
-
-    def __init__(self, media_root: Path, log: Path) -> None:
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                f"/{db['NAME']}"
-            ),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "MEDIA_ROOT": str(media_root),
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "advisory",
-                "worker",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def children(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-@pytest.fixture
-def workers(tmp_path, settings) -> Iterator[callable]:
-    require_postgresql()
-    settings.MEDIA_ROOT = tmp_path / "media"
-    app.control.purge()
-    started: list[Worker] = []
-
-    def start() -> Worker:
-        worker = Worker(settings.MEDIA_ROOT, tmp_path / "worker.log")
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
 
 
 def wait_until(version: MemoVersion, condition, timeout: float, what: str) -> MemoVersion:
