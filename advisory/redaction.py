@@ -77,6 +77,10 @@ def _blank_secrets(match: re.Match[str]) -> str:
 
 
 def redact(text: str) -> str:
+    if "/" not in text:
+        # No path at all: nothing to blank, and no need to load the URLconf (a library
+        # logging while it is imported, before the URLconf can be, must not have to).
+        return text
     pattern = _secret_paths()
     return pattern.sub(_blank_secrets, text) if pattern is not None else text
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("engagements/<int:pk>/memos/request/", advisor.request_memo, name="memo_request"),
     path("engagements/<int:pk>/memos/status/", advisor.status, name="memo_status"),
     path("memos/<int:pk>/preview/", advisor.preview, name="memo_preview"),
+    path("memos/<int:pk>/preview/memo/", advisor.preview_document, name="memo_preview_document"),
     path("memos/<int:pk>/pdf/", advisor.download, name="memo_pdf"),
     path("memos/<int:pk>/retry/", advisor.retry, name="memo_retry"),
     path("memos/<int:pk>/revise/", advisor.revise, name="memo_revise"),

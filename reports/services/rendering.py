@@ -214,14 +214,18 @@ def _reference(number: int | None, sha12: str, methodology: str) -> str:
     return _REFERENCE_SAFE.sub("", text)
 
 
-def memo_html(memo: MemoInput, *, static_base: str | None = None, style_nonce: str = "") -> str:
+def memo_html(
+    memo: MemoInput, *, static_base: str | None = None, style_nonce: str = "", draft: bool = False
+) -> str:
     """The memo as HTML. For the PDF, assets point at the fetcher's static origin; a browser
-    preview passes its own ``static_base`` (STATIC_URL) and a CSP nonce for the one style block.
+    preview passes its own ``static_base`` (STATIC_URL), a CSP nonce for the one style block,
+    and ``draft`` to mark a version not yet approved.
     """
     context = memo_context(memo)
     context["static_base"] = static_base if static_base is not None else static_url("")
     context["style_nonce"] = style_nonce
     context["for_pdf"] = static_base is None
+    context["draft"] = draft and static_base is not None
     return render_to_string(settings.MEMO_TEMPLATE, context)
 
 

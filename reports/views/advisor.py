@@ -9,7 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from assessments.presenter import present
 from assessments.services.scoring import NotScorable, engagement_result
 from reports.forms import MemoForm, SendForm
 from reports.models import Delivery, MemoVersion
+from reports.services.copies import draft_copy
 from reports.services.delivery import (
     delivery_revoke,
     download_link,
@@ -43,7 +44,7 @@ from reports.services.memos import (
     version_departure,
     version_result,
 )
-from reports.services.rendering import memo_html
+from reports.services.rendering import TEMPLATE_VERSION, memo_html
 
 _VERSIONS = MemoVersion.objects.select_related(
     "engagement__firm", "engagement__client", "engagement__lead_advisor"
@@ -120,30 +121,63 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The memo as HTML in the browser, from the same template and snapshot as the PDF."""
+    """The memo in the app: its state and actions above it, the memo itself below (from the
+    same template and snapshot as the PDF), marked DRAFT until it is approved."""
+    version = _version(request, pk)
+    newest = version.engagement.memo_versions.order_by("-number").values_list("pk", flat=True)
+    return render(
+        request,
+        "reports/memo_preview.html",
+        {
+            "version": version,
+            "is_newest": newest.first() == version.pk,
+            "same_template": version.template_version == TEMPLATE_VERSION,
+        },
+    )
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def preview_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The memo as HTML, for the preview page's frame."""
     version = _version(request, pk)
     nonce = secrets.token_urlsafe(16)
-    html = memo_html(memo_input(version), static_base=settings.STATIC_URL, style_nonce=nonce)
+    html = memo_html(
+        memo_input(version),
+        static_base=settings.STATIC_URL,
+        style_nonce=nonce,
+        draft=not version.is_approved,
+    )
     response = HttpResponse(html)
     # The memo's one style block carries the firm's colour and page size; a nonce lets it
-    # through without opening style-src to inline styles in general.
+    # through without opening style-src to inline styles in general. Only this app frames it.
     response.headers["Content-Security-Policy"] = POLICY.replace(
         "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'"
-    )
+    ).replace("frame-ancestors 'none'", "frame-ancestors 'self'")
     return response
 
 
 @login_required
 @require_GET
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The version's PDF for the advisor: as it is once approved, marked DRAFT on every page
+    before (the stored file itself never changes)."""
     version = _version(request, pk)
     if version.state != MemoVersion.State.READY or not version.pdf:
         raise Http404("This memo has no PDF yet.")
     try:
-        handle = version.pdf.open("rb")
-    except FileNotFoundError:
+        with version.pdf.open("rb") as handle:
+            pdf = handle.read()
+    except (FileNotFoundError, OSError):
         raise Http404("The memo file is missing.") from None
-    return FileResponse(handle, content_type="application/pdf", filename=memo_filename(version))
+    filename = memo_filename(version)
+    if not version.is_approved:
+        pdf = draft_copy(pdf, number=version.number).pdf
+        filename = filename.replace(".pdf", "-draft.pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -70,7 +70,8 @@ def test_rebranding_never_alters_an_approved_version(approved, branded_firm, adv
 
     with default_storage.open(old_logo) as handle:
         assert memo.logo == handle.read()
-    preview = advisor_http.get(reverse("memo_preview", args=[approved.pk])).content.decode()
+    url = reverse("memo_preview_document", args=[approved.pk])
+    preview = advisor_http.get(url).content.decode()
     assert "--accent: #0b6e4f" in preview and "Renamed Partners" not in preview
     assert "size: A4" in preview
 

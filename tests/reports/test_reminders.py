@@ -182,7 +182,7 @@ def test_the_advisor_hears_when_every_director_has_opened_the_memo(sent, advisor
     delivery_record_download(delivery=sent[1], copy=delivery_copy(sent[1]))
     delivery_record_download(delivery=sent[1], copy=delivery_copy(sent[1]))
     (email,) = notifications()
-    assert "has opened memo v1" in email.subject
+    assert "every board member you sent it to has opened it" in email.subject
     assert "All 2 board members" in email.body_text
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from advisory.models import AuditEvent, Email, Engagement, Person
 from reports.models import Delivery, Download, MemoVersion
+from reports.services.rendering import TEMPLATE_VERSION
 from tests.conftest import PDF, clear_cache, send_queued, signed_in
 from tests.pdf import pdf_text
 
@@ -25,6 +26,7 @@ def memo_urls(version: MemoVersion, delivery: Delivery) -> list[tuple[str, str]]
         ("post", reverse("memo_request", args=[e])),
         ("get", reverse("memo_status", args=[e])),
         ("get", reverse("memo_preview", args=[version.pk])),
+        ("get", reverse("memo_preview_document", args=[version.pk])),
         ("get", reverse("memo_pdf", args=[version.pk])),
         ("post", reverse("memo_retry", args=[version.pk])),
         ("get", reverse("memo_revise", args=[version.pk])),
@@ -100,8 +102,10 @@ def test_request_from_the_engagement_page(
     }
 
 
-def test_preview_is_the_memo_in_html_under_a_strict_policy(advisor_http, version) -> None:
-    response = advisor_http.get(reverse("memo_preview", args=[version.pk]))
+def test_the_preview_document_is_the_memo_in_html_under_a_strict_policy(
+    advisor_http, version
+) -> None:
+    response = advisor_http.get(reverse("memo_preview_document", args=[version.pk]))
     html = response.content.decode()
     assert "Acme Logistics" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
@@ -109,14 +113,47 @@ def test_preview_is_the_memo_in_html_under_a_strict_policy(advisor_http, version
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f'<style nonce="{nonce}">' in html
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'self'" in policy and response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "Draft — not approved" in html
 
 
-def test_advisor_downloads_the_pdf_through_the_app(advisor_http, colleague, version) -> None:
+def test_the_preview_page_has_the_app_around_the_memo_its_state_and_actions(
+    advisor_http, version
+) -> None:
+    MemoVersion.objects.filter(pk=version.pk).update(template_version=TEMPLATE_VERSION)
+    url = reverse("memo_preview", args=[version.pk])
+    page = advisor_http.get(url).content.decode()
+    assert 'class="app-navbar' in page or "app-navbar" in page
+    assert ">Draft<" in page and "not for the board yet" in page
+    assert reverse("memo_approve", args=[version.pk]) in page
+    assert reverse("memo_pdf", args=[version.pk]) in page and "(marked draft)" in page
+    assert reverse("memo_preview_document", args=[version.pk]) in page
+    version.approved_at = timezone.now()
+    version.save()
+    page = advisor_http.get(url).content.decode()
+    assert "Approved" in page and reverse("memo_send", args=[version.pk]) in page
+    draft = advisor_http.get(reverse("memo_preview_document", args=[version.pk])).content
+    assert b"Draft \xe2\x80\x94 not approved" not in draft
+
+
+def test_a_version_made_with_an_older_template_points_to_its_pdf(advisor_http, version) -> None:
+    page = advisor_http.get(reverse("memo_preview", args=[version.pk])).content.decode()
+    assert "earlier memo template (memo-2026.1)" in page
+    assert reverse("memo_preview_document", args=[version.pk]) not in page
+
+
+def test_advisor_downloads_the_pdf_marked_draft_until_it_is_approved(
+    advisor_http, colleague, version
+) -> None:
     for http in (advisor_http, signed_in(colleague)):
         response = http.get(reverse("memo_pdf", args=[version.pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert b"".join(response.streaming_content) == PDF
+        assert "Draft v1, not approved" in pdf_text(response.content)
+        assert "-draft.pdf" in response["Content-Disposition"]
+    version.approved_at = timezone.now()
+    version.save()
+    assert advisor_http.get(reverse("memo_pdf", args=[version.pk])).content == PDF
 
 
 def test_media_files_are_not_served_by_url(client, version) -> None:
@@ -194,8 +231,8 @@ def test_board_member_downloads_their_own_copy_with_a_valid_link(client, deliver
     response = client.get(reverse("memo_download", args=[token]))
     assert response.status_code == 200
     content = response.content
-    # The version's file, unchanged, then the director's name laid over every page.
-    assert content.startswith(PDF) and len(content) > len(PDF)
+    # The version's file with the director's name laid over every page.
+    assert content.startswith(b"%PDF") and content != PDF
     assert "Prepared for Bob Board · bob@acme.example" in pdf_text(content)
     assert response["Cache-Control"] == "private, no-store"
     d.refresh_from_db()
