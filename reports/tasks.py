@@ -66,6 +66,19 @@ def render_memo_version(self: Task, version_id: int) -> None:
         memo_fail(version_id=version_id, reason=BROKEN)
 
 
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
+def prepare_draft_memo(engagement_id: int) -> None:
+    from reports.services.memos import memo_draft_prepare
+
+    memo_draft_prepare(engagement_id=engagement_id)
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def memo_sweep() -> None:
     from reports.services.memos import memo_sweep as sweep

@@ -11,6 +11,7 @@ state); the others give a perspective (the shorter questionnaire of methodology 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
@@ -30,6 +31,9 @@ from assessments.questionnaire import (
     Questionnaire,
     questionnaire_for,
 )
+from reports.tasks import prepare_draft_memo as prepare_draft_memo_task
+
+logger = logging.getLogger(__name__)
 
 CEO_LABEL = "CEO"
 
@@ -316,5 +320,26 @@ def assessment_submit(*, assessment: Assessment, actor_label: str = CEO_LABEL) -
         context={"assessment": locked, "respondent": respondent},
         about=f"{respondent} ({locked.get_respondent_display()}) submitted their answers",
     )
+    if (
+        locked.is_ceo
+        or engagement.assessments.filter(
+            respondent=Assessment.Respondent.CEO, submitted_at__isnull=False
+        ).exists()
+    ):
+        _draft_memo_on_commit(engagement.pk)
     _copy_progress(assessment, locked)
     return []
+
+
+def _draft_memo_on_commit(engagement_id: int) -> None:
+    """Once the answers are committed, a worker prepares a draft memo from them."""
+
+    def publish() -> None:
+        try:
+            prepare_draft_memo_task.delay(engagement_id)
+        except Exception:
+            # Deliberately broad: the answers are in; without a draft the advisor requests
+            # the memo as before.
+            logger.exception("Could not publish the draft memo of engagement %s", engagement_id)
+
+    transaction.on_commit(publish)

@@ -44,6 +44,7 @@ from reports.tasks import render_memo_version as render_memo_version_task
 logger = logging.getLogger(__name__)
 
 WORKER_LABEL = "Memo renderer"
+APP_LABEL = "The app"
 # "At least a sentence": the reason for departing from the method's result.
 DEPARTURE_REASON_MIN_WORDS = 6
 _REASON_MAX = 1000
@@ -150,7 +151,7 @@ def _enqueue_on_commit(version_id: int) -> None:
 def _new_version(
     *,
     engagement: Engagement,
-    actor: User,
+    actor: User | None,
     answers: dict,
     commentary: str,
     methodology_version: str,
@@ -200,12 +201,18 @@ def _new_version(
     )
 
 
-def _queued(version: MemoVersion, *, actor: User, action: str, summary: str) -> None:
-    """A version waits for a worker: the engagement shows it, the trail records who asked."""
+def _queued(version: MemoVersion, *, actor: User | None, action: str, summary: str) -> None:
+    """A version waits for a worker: the engagement shows it, the trail records who asked
+    (the app itself, for a draft made when answers came in)."""
     engagement = version.engagement
     engagement_memo_state_sync(engagement=engagement)
     audit_record(
-        firm=engagement.firm, engagement=engagement, actor=actor, action=action, summary=summary
+        firm=engagement.firm,
+        engagement=engagement,
+        actor=actor,
+        actor_label="" if actor else APP_LABEL,
+        action=action,
+        summary=summary,
     )
     _enqueue_on_commit(version.pk)
 
@@ -272,6 +279,53 @@ def memo_request(
         action="memo.requested",
         summary=f"Requested memo v{version.number}" + _departure_summary(scored.result, departure),
     )
+    return version
+
+
+@transaction.atomic
+def memo_draft_prepare(*, engagement_id: int) -> MemoVersion | None:
+    """A draft version from the answers submitted so far, so that the advisor who opens the
+    engagement finds its preview ready. Runs when the CEO submits, and again when a leader's
+    perspective arrives after that.
+
+    The newest version's commentary and judgement carry over (a judgement that no longer
+    holds against the new result is dropped: the draft shows the method's). Nothing is made
+    when the newest version already holds these answers, or before the CEO has submitted.
+    """
+    engagement = (
+        Engagement.objects.select_related("firm", "client", "lead_advisor")
+        .filter(pk=engagement_id, archived_at__isnull=True)
+        .first()
+    )
+    if engagement is None:
+        return None
+    try:
+        scored = engagement_result(engagement)
+    except NotScorable:
+        return None
+    newest = engagement.memo_versions.order_by("-number").first()
+    if newest is not None and newest.answers_sha256 == answers_sha256(scored.document):
+        return None
+    try:
+        departure = _departure_check(scored.result, version_departure(newest) if newest else None)
+    except MemoError:
+        departure = None
+    version = _new_version(
+        engagement=engagement,
+        actor=None,
+        answers=scored.document,
+        commentary=newest.commentary if newest else "",
+        methodology_version=scored.result.methodology,
+        questionnaire_version=assessment_for(engagement).questionnaire_version,
+        departure=departure,
+    )
+    if not version.reused:
+        _queued(
+            version,
+            actor=None,
+            action="memo.drafted",
+            summary=f"Prepared draft memo v{version.number} from the answers submitted so far",
+        )
     return version
 
 

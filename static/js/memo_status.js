@@ -8,8 +8,21 @@
     return;
   }
   var url = panel.dataset.statusUrl;
-  var delay = 1500;
-  var maxDelay = 10000;
+  // A memo renders in about half a second: ask often at first, so "ready" shows within a
+  // fifth of a second of it, then less and less often for a render that takes long.
+  var quick = 200;
+  var quickFor = 10000;
+  var slowest = 3000;
+  var errorDelay = 1000;
+  var started = Date.now();
+  var delay = quick;
+
+  function next() {
+    if (Date.now() - started > quickFor) {
+      delay = Math.min(delay * 1.5, slowest);
+    }
+    return delay;
+  }
 
   function update(data) {
     data.versions.forEach(function (version) {
@@ -35,18 +48,19 @@
       })
       .then(function (data) {
         update(data);
+        errorDelay = 1000;
         if (data.pending) {
-          window.setTimeout(poll, delay);
+          window.setTimeout(poll, next());
         } else {
           window.location.reload();
         }
       })
       .catch(function () {
         // Back off on errors (the server restarting, a dropped connection) and keep trying.
-        delay = Math.min(delay * 2, maxDelay);
-        window.setTimeout(poll, delay);
+        errorDelay = Math.min(errorDelay * 2, 10000);
+        window.setTimeout(poll, errorDelay);
       });
   }
 
-  window.setTimeout(poll, delay);
+  window.setTimeout(poll, quick);
 })();

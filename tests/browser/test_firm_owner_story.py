@@ -153,6 +153,8 @@ def test_a_firm_starts_from_nothing_and_brands_its_memo(
     )
     owner.fill("#id_accent_color", ACCENT)
     owner.get_by_role("button", name="Save the settings").click()
+    # The colour comes in a stylesheet of its own: read styles once it has loaded.
+    owner.wait_for_load_state("load")
     assert "Settings saved" in owner.content()
     assert owner.locator(".brand-logo").evaluate("img => img.naturalWidth") > 0
     navbar = owner.locator(".app-navbar").evaluate("e => getComputedStyle(e).backgroundColor")
@@ -174,7 +176,7 @@ def test_a_firm_starts_from_nothing_and_brands_its_memo(
     version = MemoVersion.objects.get(pk=version.pk)
     assert version.state == MemoVersion.State.READY
 
-    owner.goto(f"{live_server.url}/memos/{version.pk}/preview/")
+    owner.goto(f"{live_server.url}/memos/{version.pk}/preview/memo/")  # the preview frame
     assert owner.locator("img.logo").evaluate("img => img.naturalWidth") > 0
     heading = owner.locator("h2").first.evaluate("e => getComputedStyle(e).color")
     assert heading == "rgb(11, 110, 79)"

@@ -13,11 +13,13 @@ from advisory.models import AuditEvent, Engagement, Person
 from assessments.methodology import NEWEST as METHODOLOGY_VERSION
 from assessments.methodology import answers_sha256
 from assessments.questionnaire import QUESTIONNAIRE_VERSION
+from assessments.services.answers import assessment_for, assessment_submit, perspective_for
 from reports.models import Delivery, MemoVersion
 from reports.services.delivery import delivery_resolve, memo_send
 from reports.services.memos import (
     MemoError,
     memo_approve,
+    memo_draft_prepare,
     memo_render,
     memo_request,
     memo_retry,
@@ -25,7 +27,9 @@ from reports.services.memos import (
     memo_sweep,
 )
 from reports.tasks import render_memo_version
+from tests.assessments.factories import perspective as perspective_answers
 from tests.assessments.factories import valid_answers
+from tests.assessments.helpers import answer_all, invite, invite_leader
 from tests.conftest import send_queued, stored_files
 from tests.pdf import pdf_text
 
@@ -252,3 +256,54 @@ def test_send_refuses_anyone_but_the_clients_board_and_ceo(
     with pytest.raises(MemoError, match="board members"):
         memo_send(version=ready, people=[board_members[0], stranger], actor=advisor)
     assert not Delivery.objects.exists() and mail.outbox == []
+
+
+# --- A draft as soon as the answers are in. -------------------------------------------------
+
+
+def submit_as_ceo(engagement, ceo, advisor, callbacks_fixture):
+    invite(engagement, ceo, advisor)
+    assessment = assessment_for(engagement)
+    answer_all(assessment, valid_answers())
+    with callbacks_fixture(execute=False) as callbacks:
+        assert assessment_submit(assessment=assessment) == []
+    return callbacks
+
+
+def test_the_ceos_submission_publishes_a_draft_memo_after_commit(
+    engagement, ceo, advisor, django_capture_on_commit_callbacks
+):
+    callbacks = submit_as_ceo(engagement, ceo, advisor, django_capture_on_commit_callbacks)
+    assert any("_draft_memo_on_commit" in c.__qualname__ for c in callbacks)
+
+
+def test_the_draft_is_made_once_from_the_submitted_answers(
+    engagement, ceo, advisor, django_capture_on_commit_callbacks
+):
+    assert memo_draft_prepare(engagement_id=engagement.pk) is None  # nothing submitted yet
+    submit_as_ceo(engagement, ceo, advisor, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False) as render:
+        draft = memo_draft_prepare(engagement_id=engagement.pk)
+    assert draft.number == 1 and draft.state == MemoVersion.State.QUEUED
+    assert draft.requested_by is None and len(render) == 1  # the render, after commit
+    event = AuditEvent.objects.get(action="memo.drafted")
+    assert event.who == "The app" and "draft memo v1" in event.summary
+    assert memo_draft_prepare(engagement_id=engagement.pk) is None  # the same answers
+
+
+def test_a_later_perspective_makes_a_new_draft_with_the_advisors_words(
+    engagement, ceo, advisor, client_org, django_capture_on_commit_callbacks
+):
+    submit_as_ceo(engagement, ceo, advisor, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        memo_request(engagement=engagement, actor=advisor, commentary="Our view.")
+        cto = Person.objects.create(
+            client=client_org, name="Tao", email="tao@x.example", role=Person.Role.CTO
+        )
+        invite_leader(engagement, cto, advisor)
+        view = perspective_for(engagement, cto)
+        answer_all(view, perspective_answers("cto")["answers"])
+        assert assessment_submit(assessment=view) == []
+        draft = memo_draft_prepare(engagement_id=engagement.pk)
+    assert draft.number == 2 and draft.commentary == "Our view."
+    assert [p["role"] for p in draft.answers["perspectives"]] == ["cto"]
