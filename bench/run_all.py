@@ -1,6 +1,6 @@
 """Runs every benchmark in turn, each in its own process with a time limit: `make bench`.
 
-    python bench/run_all.py [--quick] [--only render,throughput,web,scoring]
+    python bench/run_all.py [--quick] [--only render,throughput,web,latency,scoring]
 
 The services come from the environment (`make bench` passes what bin/test-services chose);
 each benchmark moves to its own database, Redis databases and files (see bench/common.py).
@@ -22,6 +22,7 @@ BENCHMARKS = [
     ("render", "render.py", 900, [], ["--runs", "3", "--cold-runs", "1"]),
     ("throughput", "throughput.py", 3900, [], ["--memos", "12", "--timeout", "300"]),
     ("web", "web.py", 900, [], ["--duration", "3", "--rounds", "1"]),
+    ("latency", "memo_latency.py", 600, [], ["--runs", "2"]),
     ("scoring", "scoring.py", 600, [], ["--runs", "1"]),
 ]
 

@@ -9,8 +9,8 @@
   }
   var url = panel.dataset.statusUrl;
   // A memo renders in about half a second: ask often at first, so "ready" shows within a
-  // fifth of a second of it, then less and less often for a render that takes long.
-  var quick = 200;
+  // tenth or so of a second of it, then less and less often for a render that takes long.
+  var quick = 150;
   var quickFor = 10000;
   var slowest = 3000;
   var errorDelay = 1000;
