@@ -15,9 +15,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from advisory.audit import audit_record
 from advisory.links import LinkState
 from advisory.models import AccountLink, User
-from advisory.services import audit_record
 from advisory.tokens import token_hash, token_new
 
 # Invitations expire after 7 days (the rule); a first owner's link and an operator's

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from advisory.accounts import IssuedLink, account_link_issue
+from advisory.audit import audit_record
 from advisory.logos import logo_store
 from advisory.models import AccountLink, Firm, Membership, User
-from advisory.services import audit_record
 from advisory.team import name_split
 
 

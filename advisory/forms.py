@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -15,6 +16,7 @@ from django.contrib.auth.forms import (
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from advisory.emails import EmailDraft, email_from_templates
 from advisory.fields import IdChoiceField
@@ -70,7 +72,10 @@ class BrandedPasswordResetForm(PasswordResetForm):
                 firm=membership.firm,
             )
         email_queue(
-            draft, kind=Email.Kind.PASSWORD_RESET, firm=membership.firm if membership else None
+            draft,
+            kind=Email.Kind.PASSWORD_RESET,
+            firm=membership.firm if membership else None,
+            link_expires_at=timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
         )
 
 

@@ -464,14 +464,19 @@ class EmailQuerySet(models.QuerySet["Email"]):
     def for_engagement(self, engagement: Engagement) -> EmailQuerySet:
         return self.filter(engagement=engagement).order_by("-queued_at", "-pk")
 
+    def unsent(self) -> EmailQuerySet:
+        """Waiting to be sent, or failed and could be sent again."""
+        return self.filter(state__in=[Email.State.QUEUED, Email.State.FAILED])
+
 
 class Email(models.Model):
     """One message to one recipient, recorded before it is sent: the outbox.
 
     A Celery task sends it after the transaction that recorded it commits, and marks it sent;
-    a row that is sent is never sent again. Once sent, the personal link in its bodies is
-    blanked out (``advisory.redaction``) and its attachment dropped: the database keeps what
-    was sent to whom and when, not a working copy of anyone's link.
+    a row that is sent is never sent again. Once sent, or withdrawn because its link stopped
+    working first, the personal link in its bodies is blanked out (``advisory.redaction``) and
+    its attachment dropped: the database keeps what was sent to whom and when, not a working
+    copy of anyone's link.
     """
 
     class Kind(models.TextChoices):
@@ -488,6 +493,9 @@ class Email(models.Model):
         QUEUED = "queued", "Queued"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Not sent, and never will be: the link it carries was revoked, replaced or expired
+        # first, or its person or engagement was archived.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     # Null only for an operator's account outside any firm (a password reset).
     firm = models.ForeignKey(
@@ -513,6 +521,8 @@ class Email(models.Model):
     # Kept for every attempt: a message sent twice (see the outbox's guarantee) is one message
     # to the mail clients that look at it.
     message_id = models.CharField(max_length=200)
+    # When the personal link in it stops working: an email not sent by then never is.
+    link_expires_at = models.DateTimeField(null=True, blank=True)
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

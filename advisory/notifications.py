@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from advisory.audit import audit_record
 from advisory.emails import email_from_templates
 from advisory.models import Email, Engagement, User
 from advisory.outbox import email_queue
-from advisory.services import audit_record
 
 # The account-page switch each notification obeys.
 SUBMISSION = "notify_on_submission"

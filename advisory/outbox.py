@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from advisory.audit import audit_record
 from advisory.emails import EmailDraft, email_message
 from advisory.models import Email, Engagement, Firm, User
 from advisory.redaction import redact
-from advisory.services import audit_record
 from advisory.tasks import send_email as send_email_task
 
 logger = logging.getLogger(__name__)
@@ -55,11 +56,13 @@ def email_queue(
     firm: Firm | None,
     engagement: Engagement | None = None,
     key: str | None = None,
+    link_expires_at: datetime | None = None,
 ) -> Email | None:
     """Records one email and sends it once the current transaction commits.
 
     With a ``key`` an email was already recorded under, nothing is recorded and None is
-    returned: a reminder or a notification goes out at most once per condition."""
+    returned: a reminder or a notification goes out at most once per condition. An email that
+    carries a personal link says when the link expires: not sent by then, it never is."""
     if key and Email.objects.filter(key=key).exists():
         return None
     try:
@@ -79,6 +82,7 @@ def email_queue(
                 attachment_name=draft.attachment_name,
                 attachment=draft.attachment,
                 message_id=_message_id(),
+                link_expires_at=link_expires_at,
             )
     except IntegrityError:
         return None  # the same key, recorded a moment ago by another process
@@ -106,8 +110,8 @@ def _reason(error: Exception, to: str) -> tuple[str, bool]:
         if 400 <= code < 500:
             return f"The mail server could not take mail for {to} just now (code {code}).", True
         return (
-            f"The mail server refused the address {to} (code {code}). Check that it is spelt "
-            "right, correct it, then send again.",
+            f"The mail server refused the address {to} (code {code}). Check it where the "
+            "person is listed, correct it, and send to them again from there.",
             False,
         )
     if isinstance(error, smtplib.SMTPAuthenticationError):
@@ -134,6 +138,26 @@ def _scrub(email: Email) -> None:
     email.attachment = b""
 
 
+EXPIRED = "Not sent: the link in it expired first."
+
+
+def _withdraw(email: Email, reason: str) -> None:
+    email.state = Email.State.WITHDRAWN
+    email.failure_reason = reason
+    _scrub(email)
+    email.save(update_fields=["state", "failure_reason", "body_text", "body_html", "attachment"])
+
+
+@transaction.atomic
+def emails_withdraw(emails: QuerySet[Email], *, reason: str) -> int:
+    """Emails not yet sent whose link no longer works (revoked, replaced, archived) are never
+    sent: withdrawn with ``reason``, and scrubbed. Returns how many."""
+    rows = list(emails.unsent().select_for_update())
+    for email in rows:
+        _withdraw(email, reason)
+    return len(rows)
+
+
 def email_deliver(*, email_id: int) -> None:
     """Sends one recorded email unless it has been sent or has failed for good.
 
@@ -150,8 +174,11 @@ def _deliver(email_id: int) -> EmailDeferred | None:
     email = Email.objects.select_for_update().filter(pk=email_id).first()
     if email is None or email.state != Email.State.QUEUED:
         return None
-    email.attempts += 1
     now = timezone.now()
+    if email.link_expires_at is not None and email.link_expires_at <= now:
+        _withdraw(email, EXPIRED)
+        return None
+    email.attempts += 1
     try:
         # Sent while the row is locked: a second task for this row waits here, then finds
         # it sent.
@@ -195,6 +222,9 @@ def email_send_again(*, email: Email, actor: User) -> None:
     email = Email.objects.select_for_update().get(pk=email.pk)
     if email.state != Email.State.FAILED:
         return
+    if email.link_expires_at is not None and email.link_expires_at <= timezone.now():
+        _withdraw(email, EXPIRED)
+        return
     email.state = Email.State.QUEUED
     email.failure_reason = ""
     email.next_attempt_at = timezone.now()
@@ -212,8 +242,10 @@ def email_send_again(*, email: Email, actor: User) -> None:
 
 def outbox_sweep() -> list[int]:
     """Publishes queued emails whose time to be tried has long passed: the broker was down
-    when they were recorded, or their task was lost."""
+    when they were recorded, or their task was lost. Withdraws (and scrubs) unsent emails
+    whose link has expired."""
     now = timezone.now()
+    emails_withdraw(Email.objects.filter(link_expires_at__lte=now), reason=EXPIRED)
     due_before = now - timedelta(seconds=settings.EMAIL_REQUEUE_AFTER_SECONDS)
     stranded = list(
         Email.objects.filter(state=Email.State.QUEUED, next_attempt_at__lt=due_before)

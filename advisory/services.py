@@ -7,30 +7,9 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from advisory.models import AuditEvent, Client, Engagement, Firm, Person, User
-
-
-def audit_record(
-    *,
-    firm: Firm,
-    action: str,
-    summary: str,
-    actor: User | None = None,
-    actor_label: str = "",
-    engagement: Engagement | None = None,
-    client: Client | None = None,
-) -> AuditEvent:
-    if engagement is not None and client is None:
-        client = engagement.client
-    return AuditEvent.objects.create(
-        firm=firm,
-        engagement=engagement,
-        client=client,
-        actor=actor,
-        actor_label=actor_label[:200],
-        action=action,
-        summary=summary[:500],
-    )
+from advisory.audit import audit_record
+from advisory.models import Client, Email, Engagement, Person, User
+from advisory.outbox import emails_withdraw
 
 
 def _changed_fields(
@@ -119,6 +98,10 @@ def person_save(*, person: Person, actor: User) -> Person:
 def person_archive(*, person: Person, actor: User) -> None:
     person.archived_at = timezone.now()
     person.save(update_fields=["archived_at"])
+    emails_withdraw(
+        Email.objects.filter(engagement__client=person.client, to=person.email),
+        reason="Not sent: the person was removed from the client.",
+    )
     audit_record(
         firm=person.client.firm,
         client=person.client,
@@ -147,6 +130,7 @@ def engagement_archive(*, engagement: Engagement, actor: User, reason: str = "")
     """Archives the engagement; its personal links stop working (they are withdrawn)."""
     engagement.archived_at = timezone.now()
     engagement.save(update_fields=["archived_at", "updated_at"])
+    emails_withdraw(engagement.emails.all(), reason="Not sent: the engagement was archived.")
     summary = "Archived the engagement" + (f" {reason}" if reason else "")
     audit_record(
         firm=engagement.firm,

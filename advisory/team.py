@@ -11,18 +11,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from advisory.accounts import account_link_issue
+from advisory.audit import audit_record
 from advisory.emails import email_from_templates
 from advisory.models import (
     AccountLink,
     Email,
+    EmailQuerySet,
     Engagement,
     EngagementQuerySet,
     Firm,
     Membership,
     User,
 )
-from advisory.outbox import email_queue
-from advisory.services import audit_record
+from advisory.outbox import email_queue, emails_withdraw
 from advisory.two_factor import two_factor_reset
 
 
@@ -59,6 +60,12 @@ def _another_owner_remains(membership: Membership) -> bool:
     )
 
 
+def _invitation_emails(membership: Membership) -> EmailQuerySet:
+    return Email.objects.filter(
+        firm=membership.firm, kind=Email.Kind.MEMBER_INVITATION, to=membership.user.email
+    )
+
+
 def _send_invitation(*, membership: Membership, actor: User) -> None:
     user = membership.user
     link = account_link_issue(user=user, purpose=AccountLink.Purpose.INVITATION, created_by=actor)
@@ -76,8 +83,15 @@ def _send_invitation(*, membership: Membership, actor: User) -> None:
         firm=membership.firm,
         reply_to=actor.email,
     )
+    # An earlier invitation still waiting would carry a link the new one replaced.
+    emails_withdraw(_invitation_emails(membership), reason="Not sent: a newer invitation was sent.")
     # Sent once the invitation is committed; the team page shows how the email fared.
-    email_queue(draft, kind=Email.Kind.MEMBER_INVITATION, firm=membership.firm)
+    email_queue(
+        draft,
+        kind=Email.Kind.MEMBER_INVITATION,
+        firm=membership.firm,
+        link_expires_at=link.expires_at,
+    )
 
 
 @transaction.atomic
@@ -241,6 +255,9 @@ def member_deactivate(*, membership: Membership, actor: User, hand_to: User | No
     membership.save(update_fields=["deactivated_at"])
     user.account_links.filter(used_at__isnull=True, replaced_at__isnull=True).update(
         replaced_at=now
+    )
+    emails_withdraw(
+        _invitation_emails(membership), reason="Not sent: the colleague was deactivated."
     )
     handed = f"; handed {len(engagements)} open engagement(s) to {hand_to}" if engagements else ""
     audit_record(

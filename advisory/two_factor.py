@@ -25,8 +25,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisory.accounts import sessions_end
+from advisory.audit import audit_record
 from advisory.models import Membership, User
-from advisory.services import audit_record
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"

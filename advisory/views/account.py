@@ -236,9 +236,10 @@ def account_password(request: HttpRequest) -> HttpResponse:
 @_account_view
 @require_POST
 def account_notifications(request: HttpRequest) -> HttpResponse:
-    # Three checkboxes: no value can be invalid, an unticked one is simply absent.
-    NotificationsForm(request.POST, instance=request.user).save()
-    messages.success(request, "Your email notifications are saved.")
+    form = NotificationsForm(request.POST, instance=request.user)
+    if form.is_valid():  # three checkboxes: an unticked one is simply absent
+        form.save()
+        messages.success(request, "Your email notifications are saved.")
     return redirect("account")
 
 

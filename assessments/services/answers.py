@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from advisory.audit import audit_record
 from advisory.models import Engagement, Person
 from advisory.notifications import SUBMISSION, advisor_notify
-from advisory.services import audit_record, engagement_set_state
+from advisory.services import engagement_set_state
 from assessments.form_values import coerce_form_value
 from assessments.methodology import AnswerError, method_for
 from assessments.methodology.v2026_2 import PERSPECTIVE_CODES

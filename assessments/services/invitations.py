@@ -14,10 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from advisory.audit import audit_record
 from advisory.emails import EmailDraft, email_from_templates
 from advisory.models import Email, Engagement, Person, User
-from advisory.outbox import email_queue
-from advisory.services import audit_record, engagement_set_state
+from advisory.outbox import email_queue, emails_withdraw
+from advisory.services import engagement_set_state
 from advisory.tokens import token_hash, token_new
 from assessments.methodology import method_for
 from assessments.models import Assessment, Invitation
@@ -64,7 +65,12 @@ def _issue(
     link of theirs was withdrawn."""
     engagement = assessment.engagement
     now = timezone.now()
-    revoked = assessment.invitations.filter(revoked_at__isnull=True).update(revoked_at=now)
+    earlier = assessment.invitations.filter(revoked_at__isnull=True)
+    emails_withdraw(
+        Email.objects.filter(pk__in=earlier.values("email_id")),
+        reason="Not sent: a newer link was issued.",
+    )
+    revoked = earlier.update(revoked_at=now)
     token, hashed = token_new()
     invitation = Invitation.objects.create(
         engagement=engagement,
@@ -83,6 +89,7 @@ def _issue(
         kind=Email.Kind.CEO_INVITATION if assessment.is_ceo else Email.Kind.LEADER_INVITATION,
         firm=engagement.firm,
         engagement=engagement,
+        link_expires_at=invitation.expires_at,
     )
     invitation.save(update_fields=["email"])
     return link, bool(revoked)
@@ -195,6 +202,9 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
         return
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    emails_withdraw(
+        Email.objects.filter(pk=invitation.email_id), reason="Not sent: the link was revoked."
+    )
     audit_record(
         firm=invitation.engagement.firm,
         engagement=invitation.engagement,

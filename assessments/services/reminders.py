@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from advisory.audit import audit_record
 from advisory.emails import email_from_templates
 from advisory.models import Email
 from advisory.outbox import email_queue
-from advisory.services import audit_record
 from assessments.models import Invitation
 
 REMINDER_DAYS = (10, 5)

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
+from advisory.audit import audit_record
 from advisory.models import Engagement, User
-from advisory.services import audit_record
 from assessments.methodology import NEWEST, AnswerError, Result, method_for
 from assessments.models import Answer, Assessment
 from assessments.questionnaire import QUESTIONS

@@ -27,11 +27,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from advisory.audit import audit_record
 from advisory.emails import EmailDraft, email_from_templates
 from advisory.links import LinkState
 from advisory.models import LINK_DAYS_MAX, Email, Engagement, Person, User
-from advisory.outbox import email_queue
-from advisory.services import audit_record
+from advisory.outbox import email_queue, emails_withdraw
 from advisory.tokens import token_hash, token_new
 from reports.models import Delivery, Download, MemoVersion
 from reports.services.copies import MarkedCopy, named_copy, prepared_for_line
@@ -238,15 +238,24 @@ def memo_send(
                 draft, attachment_name=memo_filename(version), attachment=copy.pdf
             )
         delivery.email = email_queue(
-            draft, kind=Email.Kind.BOARD_MEMO, firm=engagement.firm, engagement=engagement
+            draft,
+            kind=Email.Kind.BOARD_MEMO,
+            firm=engagement.firm,
+            engagement=engagement,
+            link_expires_at=expires_at,
         )
         delivery.save(update_fields=["email"])
         deliveries.append(delivery)
-    superseded = Delivery.objects.filter(
+    older = Delivery.objects.filter(
         memo_version__engagement=engagement,
         memo_version__number__lt=version.number,
         superseded_at__isnull=True,
-    ).update(superseded_at=now)
+    )
+    emails_withdraw(
+        Email.objects.filter(pk__in=older.values("email_id")),
+        reason="Not sent: a newer version of the memo was sent.",
+    )
+    superseded = older.update(superseded_at=now)
     engagement_memo_state_sync(engagement=engagement)
     names = ", ".join(f"{p.name} ({p.email})" for p in people)
     summary = f"Sent memo v{version.number} to {names}, links valid to {in_words(expires_on)}"
@@ -275,6 +284,9 @@ def delivery_revoke(*, delivery: Delivery, actor: User) -> None:
         return
     delivery.revoked_at = timezone.now()
     delivery.save(update_fields=["revoked_at"])
+    emails_withdraw(
+        Email.objects.filter(pk=delivery.email_id), reason="Not sent: the link was revoked."
+    )
     engagement = delivery.memo_version.engagement
     audit_record(
         firm=engagement.firm,

@@ -27,10 +27,11 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from advisory.audit import audit_record
 from advisory.firms import firm_branding
 from advisory.logos import logo_read
 from advisory.models import Engagement, User
-from advisory.services import audit_record, engagement_set_state
+from advisory.services import engagement_set_state
 from assessments.explanations import RECOMMENDATION_LABELS
 from assessments.methodology import Result, answers_sha256, method_for
 from assessments.presenter import Departure

@@ -10,10 +10,10 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from advisory.audit import audit_record
 from advisory.emails import email_from_templates
 from advisory.models import Email, Person
 from advisory.outbox import email_queue
-from advisory.services import audit_record
 from reports.models import Delivery
 
 REMINDER_DAYS = 3

@@ -150,6 +150,7 @@ def preview_document(request: HttpRequest, pk: int) -> HttpResponse:
         draft=not version.is_approved,
     )
     response = HttpResponse(html)
+    response.headers["Cache-Control"] = "private, no-store"
     # The memo's one style block carries the firm's colour and page size; a nonce lets it
     # through without opening style-src to inline styles in general. Only this app frames it.
     response.headers["Content-Security-Policy"] = POLICY.replace(
@@ -177,6 +178,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         filename = filename.replace(".pdf", "-draft.pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -331,6 +333,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "reports/memo_send.html", {"version": version, "form": form}, status=400
         )
+    request.session.pop(_PREVIEW_SESSION_KEY, None)
     if sent.deliveries:
         count = len(sent.deliveries)
         people_word = "person" if count == 1 else "people"
@@ -357,12 +360,15 @@ def send_email_preview(request: HttpRequest, pk: int) -> HttpResponse:
     the logo from the app instead of inside the message."""
     version = _version(request, pk)
     saved = request.session.get(_PREVIEW_SESSION_KEY) or {}
-    if saved.get("version") != version.pk:
-        raise Http404("Nothing to preview.")
-    person = get_for_firm(request.user, Person.objects.all(), pk=saved["person"])
-    draft = _preview_draft(
-        version, person, date.fromisoformat(saved["expires_on"]), saved["cover_note"], request.user
-    )
+    try:
+        if saved["version"] != version.pk:
+            raise KeyError("version")
+        expires_on = date.fromisoformat(saved["expires_on"])
+        person = get_for_firm(request.user, Person.objects.all(), pk=int(saved["person"]))
+        note = str(saved["cover_note"])
+    except (KeyError, TypeError, ValueError):
+        raise Http404("Nothing to preview.") from None
+    draft = _preview_draft(version, person, expires_on, note, request.user)
     html = draft.html
     firm = version.engagement.firm
     if draft.logo and firm.logo_digest:
@@ -370,9 +376,11 @@ def send_email_preview(request: HttpRequest, pk: int) -> HttpResponse:
             f"cid:{logo_content_id(draft.logo)}", reverse("firm_logo", args=[firm.logo_digest])
         )
     response = HttpResponse(html)
+    response.headers["Cache-Control"] = "private, no-store"
     # The email's own inline styles; nothing else may load, and only this app may frame it.
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'self'"
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     )
     return response
 

@@ -36,18 +36,23 @@ def memo_download(request: HttpRequest, token: str) -> HttpResponse:
     firm = delivery.memo_version.engagement.firm
     if outcome.state == LinkState.SUPERSEDED:
         context = {"firm": firm, "delivery": delivery, "newer": delivery_newer_version(delivery)}
-        return render(request, "reports/link_superseded.html", context, status=410)
+        return _private(render(request, "reports/link_superseded.html", context, status=410))
     if not outcome.usable:
         context = {"reason": outcome.state, "firm": firm, "delivery": delivery}
-        return render(request, "reports/link_invalid.html", context, status=410)
+        return _private(render(request, "reports/link_invalid.html", context, status=410))
     copy = delivery_copy(delivery)
     if copy is None:
         context = {"reason": "missing", "firm": firm}
-        return render(request, "reports/link_invalid.html", context, status=404)
+        return _private(render(request, "reports/link_invalid.html", context, status=404))
     delivery_record_download(delivery=delivery, copy=copy)
     filename = memo_filename(delivery.memo_version)
     response = HttpResponse(copy.pdf, content_type="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _private(response)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages behind a personal link stay out of caches, and their address out of referrers."""
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -190,3 +190,52 @@ def test_a_firm_email_outside_engagements_is_for_owners_only(advisor, colleague,
     url = reverse("email_send_again", args=[email.pk])
     assert signed_in(colleague).post(url).status_code == 404  # an advisor, not an owner
     assert signed_in(advisor).post(url)["Location"] == reverse("team")
+
+
+# --- An email whose link stopped working first is never sent. -------------------------------
+
+
+def test_revoking_a_link_withdraws_its_unsent_email(version, board_members, advisor):
+    from reports.services.delivery import delivery_revoke, memo_send
+
+    version.approved_at = timezone.now()
+    version.save()
+    (delivery,) = memo_send(version=version, people=board_members[:1], actor=advisor).deliveries
+    delivery_revoke(delivery=delivery, actor=advisor)
+    email = Email.objects.get(pk=delivery.email_id)
+    assert email.state == Email.State.WITHDRAWN and "revoked" in email.failure_reason
+    assert "/m/[link]/" in email.body_text  # scrubbed at once
+    assert send_queued() == [] and not mail.outbox
+
+
+def test_a_newer_link_or_an_archived_engagement_withdraws_the_older_email(engagement, ceo, advisor):
+    from advisory.services import engagement_archive
+
+    invite(engagement, ceo, advisor)
+    invite(engagement, ceo, advisor)
+    first, second = Email.objects.order_by("pk")
+    assert first.state == Email.State.WITHDRAWN and "newer link" in first.failure_reason
+    engagement_archive(engagement=engagement, actor=advisor)
+    second.refresh_from_db()
+    assert second.state == Email.State.WITHDRAWN and "archived" in second.failure_reason
+
+
+def test_an_email_whose_link_expired_is_withdrawn_not_sent(firm):
+    email = email_queue(
+        draft(),
+        kind=Email.Kind.NOTIFICATION,
+        firm=firm,
+        link_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    email_deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.state == Email.State.WITHDRAWN and "expired" in email.failure_reason
+    assert not mail.outbox
+
+
+def test_the_sweep_withdraws_failed_emails_whose_link_expired(firm, failed):
+    Email.objects.filter(pk=failed.pk).update(link_expires_at=timezone.now())
+    outbox_sweep()
+    failed.refresh_from_db()
+    assert failed.state == Email.State.WITHDRAWN
+    assert "/a/[link]/" in failed.body_text and failed.attachment in (b"", memoryview(b""))

@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from advisory.audit import audit_record
 from advisory.models import (
     AccountLink,
     AuditEvent,
@@ -19,7 +20,6 @@ from advisory.models import (
     Membership,
     User,
 )
-from advisory.services import audit_record
 from advisory.team import TeamError, member_deactivate, member_role_set
 from tests.conftest import PASSWORD, make_advisor, send_queued, signed_in
 

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from advisory.accounts import account_link_issue, when_in_words
+from advisory.audit import audit_record
 from advisory.models import AccountLink, Membership, User
-from advisory.services import audit_record
 from advisory.two_factor import two_factor_reset
 
 

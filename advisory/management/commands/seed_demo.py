@@ -13,9 +13,10 @@ from django.db import transaction
 from django.test.utils import override_settings
 from PIL import Image, ImageDraw
 
+from advisory.audit import audit_record
 from advisory.logos import logo_store
 from advisory.models import Client, Engagement, Firm, Membership, Person, User
-from advisory.services import audit_record, engagement_set_state
+from advisory.services import engagement_set_state
 from assessments.samples import SAMPLES, as_form_input
 from assessments.services.answers import answer_save, assessment_for, assessment_submit
 from assessments.services.invitations import invitation_send
