@@ -592,6 +592,12 @@ class Questionnaire:
         return {q.code: q for s in self.sections for q in s.questions}
 
     @property
+    def step_count(self) -> int:
+        """The steps of questions, as the welcome page counts them and the progress bar
+        numbers them; the page that checks every answer comes after them, unnumbered."""
+        return len(self.sections)
+
+    @property
     def required_codes(self) -> tuple[str, ...]:
         return tuple(code for code, q in self.questions.items() if q.required)
 
