@@ -641,6 +641,15 @@ _CHOICE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def mid_sentence(text: str) -> str:
+    """A label as it reads inside a sentence: "People and HR" becomes "people and HR", the
+    letters of AI, HR and IT staying capitals."""
+    first, _, rest = text.partition(" ")
+    if len(first) > 1 and first[1:].islower():
+        first = first.lower()
+    return f"{first} {rest}" if rest else first
+
+
 def choice_label(code: str, value: object) -> str:
     """The label a person reads for a stored choice; unknown values are shown as given."""
     if isinstance(value, str):
