@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -13,6 +14,7 @@ from django.contrib.auth.forms import (
 )
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from advisory.emails import email_from_templates
 from advisory.fields import IdChoiceField
@@ -113,6 +115,8 @@ class PersonForm(_CrispyModelForm):
 
 
 class EngagementForm(_CrispyModelForm):
+    """A new engagement is for a meeting still to come; an old one keeps the date it has."""
+
     class Meta:
         model = Engagement
         fields = ["client", "title", "lead_advisor", "board_meeting_date"]
@@ -131,6 +135,21 @@ class EngagementForm(_CrispyModelForm):
         self.fields["lead_advisor"].queryset = User.objects.filter(
             membership__firm=firm, is_active=True
         ).order_by("first_name", "email")
+        # The app's own message for a past date, rather than the browser's.
+        self.helper.attrs = {"novalidate": ""}
+        if not self.instance.pk:
+            self.fields["board_meeting_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_board_meeting_date(self) -> date | None:
+        day = self.cleaned_data.get("board_meeting_date")
+        if day is None or day >= timezone.localdate():
+            return day
+        if self.instance.pk and day == self.instance.board_meeting_date:
+            return day  # a meeting that has taken place since the engagement was opened
+        raise forms.ValidationError(
+            f"The board meeting date, {day:%-d %B %Y}, is in the past. Enter the date of the "
+            "coming meeting, or leave it empty."
+        )
 
 
 class DashboardFilterForm(forms.Form):
