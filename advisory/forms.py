@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from advisory.emails import email_from_templates
-from advisory.fields import IdChoiceField
+from advisory.fields import IdChoiceField, WholeNumberField
 from advisory.logos import LogoError, logo_clean
 from advisory.models import (
     LINK_DAYS_MAX,
@@ -75,6 +75,13 @@ class _CrispyModelForm(forms.ModelForm):
 
 
 class ClientForm(_CrispyModelForm):
+    employees = WholeNumberField(
+        required=False,
+        min_value=1,
+        max_value=2_147_483_647,
+        label="Employees",
+        help_text="Approximate head count, a whole number such as 1,250.",
+    )
     website = forms.URLField(
         required=False,
         assume_scheme="https",
@@ -85,10 +92,6 @@ class ClientForm(_CrispyModelForm):
     class Meta:
         model = Client
         fields = ["name", "sector", "country", "employees", "website", "notes"]
-        labels = {"employees": "Employees"}
-        help_texts = {
-            "employees": "Approximate head count, a whole number.",
-        }
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def clean_name(self) -> str:
