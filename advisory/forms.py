@@ -126,6 +126,12 @@ class EngagementForm(_CrispyModelForm):
         field_classes = {"client": IdChoiceField, "lead_advisor": IdChoiceField}
         widgets = {"board_meeting_date": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"board_meeting_date": "The meeting the memo is for, if known."}
+        error_messages = {
+            "client": {"required": "Choose the client the engagement is for."},
+            "title": {"required": "Give the engagement a title, such as “AI leadership review”."},
+            "lead_advisor": {"required": "Choose who leads the engagement."},
+            "board_meeting_date": {"invalid": "Enter the board meeting date as a date."},
+        }
 
     def __init__(self, *args: Any, firm: Firm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,6 +141,7 @@ class EngagementForm(_CrispyModelForm):
             del self.fields["client"]
         else:
             self.fields["client"].queryset = clients
+            self.fields["client"].empty_label = "Choose a client"
         self.fields["lead_advisor"].queryset = User.objects.filter(
             membership__firm=firm, is_active=True
         ).order_by("first_name", "email")

@@ -113,3 +113,12 @@ def test_editing_an_old_engagement_keeps_its_past_meeting_but_no_new_past_date(
     assert "is in the past" in response.context["form"].errors["board_meeting_date"][0]
     engagement.refresh_from_db()
     assert engagement.board_meeting_date == held
+
+
+def test_a_new_engagement_says_in_its_own_words_what_is_missing(advisor_http, client_org):
+    response = advisor_http.post(reverse("engagement_create"), {"title": "", "client": ""})
+    errors = response.context["form"].errors
+    assert errors["client"] == ["Choose the client the engagement is for."]
+    assert errors["title"] == ["Give the engagement a title, such as “AI leadership review”."]
+    assert errors["lead_advisor"] == ["Choose who leads the engagement."]
+    assert "Choose a client" in response.content.decode()
