@@ -425,6 +425,35 @@
     }
   });
 
+  // An answer given before this script ran (a quick hand on a slow connection) had no one to
+  // hear its change: whatever differs from what the page was drawn with is saved now.
+  (function catchUp() {
+    var drawnWith = {};
+    try {
+      drawnWith = JSON.parse((shownField && shownField.value) || "{}");
+    } catch (ignored) {
+      return;
+    }
+    var names = [];
+    Array.prototype.slice.call(form.elements).forEach(function (el) {
+      var name = nameOf(el);
+      if (name && el.type !== "hidden" && names.indexOf(name) === -1) {
+        names.push(name);
+      }
+    });
+    names.forEach(function (name) {
+      var now = valuesFor(name).filter(function (value) {
+        return value !== "";
+      });
+      var before = (drawnWith[name] || []).filter(function (value) {
+        return value !== "";
+      });
+      if (now.slice().sort().join("\u0000") !== before.slice().sort().join("\u0000")) {
+        save(name);
+      }
+    });
+  })();
+
   // Leaving mid-word: hand the last typed values to the browser to deliver after the page goes.
   window.addEventListener("pagehide", function () {
     if (!navigator.sendBeacon) {

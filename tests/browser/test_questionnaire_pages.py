@@ -323,3 +323,24 @@ def test_dimension_choices_are_labelled_and_keyboard_operable_and_saved_as_given
         "Every dimension is at 3"
         in page.locator("[data-check='dimensions_all_alike']").inner_text()
     )
+
+
+def test_an_answer_given_before_the_page_s_script_arrives_is_saved_when_it_does(
+    new_context, link, engagement
+):
+    page = new_context().new_page()
+    held = []
+    page.route("**/js/questionnaire.js", lambda route: held.append(route))
+    page.goto(step_url(link, "profile"), wait_until="commit")
+    page.wait_for_selector(f"#id_{field_name('profile.ai_use_cases')}", state="attached")
+    page.fill(f"#id_{field_name('profile.products')}", "4")
+    page.check(f"input[name='{field_name('profile.ai_role')}'][value='core']")
+    assert held, "the script was not asked for"
+    held[0].continue_()
+
+    wait_saved(page, "profile.products")
+    wait_saved(page, "profile.ai_role")
+    assert assessment_answers(ceo_assessment(engagement)) == {
+        "profile.products": 4,
+        "profile.ai_role": "core",
+    }
