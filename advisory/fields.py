@@ -1,4 +1,5 @@
-"""Form fields that pick rows by id, with the id checked before any query.
+"""Form fields that pick rows by id, with the id checked before any query; and a whole
+number typed with its thousands separated.
 
 A browser only ever posts ids the page offered, but a crafted post can hold anything; an id
 outside what the database's integer column holds must be "not one of the choices", never an
@@ -7,6 +8,7 @@ error from the database driver (SQLite raises OverflowError for ``pk__in`` with 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -47,3 +49,31 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": str(item)[:40]},
                 )
         return super()._check_values(value)
+
+
+# Thousands in groups of three, separated by commas or spaces: "1,250", "12 500".
+_GROUPED = re.compile(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+")
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number shown and accepted with its thousands separated ("1,250"), in a text
+    box with a numeric keyboard rather than a spinner."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        attrs.pop("step", None)
+        return {**attrs, "inputmode": "numeric", "autocomplete": "off"}
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return value
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and _GROUPED.fullmatch(value.strip()):
+            value = re.sub(r"\D", "", value)
+        return super().to_python(value)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from advisory.emails import EmailDraft, email_from_templates
-from advisory.fields import IdChoiceField
+from advisory.fields import IdChoiceField, WholeNumberField
 from advisory.logos import LogoError, logo_clean
 from advisory.models import (
     LINK_DAYS_MAX,
@@ -89,6 +89,13 @@ class _CrispyModelForm(forms.ModelForm):
 
 
 class ClientForm(_CrispyModelForm):
+    employees = WholeNumberField(
+        required=False,
+        min_value=1,
+        max_value=2_147_483_647,
+        label="Employees",
+        help_text="Approximate head count, a whole number such as 1,250.",
+    )
     website = forms.URLField(
         required=False,
         assume_scheme="https",
@@ -99,10 +106,6 @@ class ClientForm(_CrispyModelForm):
     class Meta:
         model = Client
         fields = ["name", "sector", "country", "employees", "website", "notes"]
-        labels = {"employees": "Employees"}
-        help_texts = {
-            "employees": "Approximate head count, a whole number.",
-        }
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def clean_name(self) -> str:
@@ -129,6 +132,8 @@ class PersonForm(_CrispyModelForm):
 
 
 class EngagementForm(_CrispyModelForm):
+    """A new engagement is for a meeting still to come; an old one keeps the date it has."""
+
     class Meta:
         model = Engagement
         fields = ["client", "title", "lead_advisor", "board_meeting_date", "reminders_enabled"]
@@ -140,6 +145,12 @@ class EngagementForm(_CrispyModelForm):
             "days before the board meeting, and board members who have not opened the memo 3 "
             "days before it.",
         }
+        error_messages = {
+            "client": {"required": "Choose the client the engagement is for."},
+            "title": {"required": "Give the engagement a title, such as “AI leadership review”."},
+            "lead_advisor": {"required": "Choose who leads the engagement."},
+            "board_meeting_date": {"invalid": "Enter the board meeting date as a date."},
+        }
 
     def __init__(self, *args: Any, firm: Firm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,9 +160,25 @@ class EngagementForm(_CrispyModelForm):
             del self.fields["client"]
         else:
             self.fields["client"].queryset = clients
+            self.fields["client"].empty_label = "Choose a client"
         self.fields["lead_advisor"].queryset = User.objects.filter(
             membership__firm=firm, is_active=True
         ).order_by("first_name", "email")
+        # The app's own message for a past date, rather than the browser's.
+        self.helper.attrs = {"novalidate": ""}
+        if not self.instance.pk:
+            self.fields["board_meeting_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_board_meeting_date(self) -> date | None:
+        day = self.cleaned_data.get("board_meeting_date")
+        if day is None or day >= timezone.localdate():
+            return day
+        if self.instance.pk and day == self.instance.board_meeting_date:
+            return day  # a meeting that has taken place since the engagement was opened
+        raise forms.ValidationError(
+            f"The board meeting date, {day:%-d %B %Y}, is in the past. Enter the date of the "
+            "coming meeting, or leave it empty."
+        )
 
 
 class DashboardFilterForm(forms.Form):

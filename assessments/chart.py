@@ -10,6 +10,7 @@ Policy allows it, and it names itself for screen readers with ``<title>`` and ``
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 
 from assessments.methodology.result import DimensionScore
@@ -25,14 +26,25 @@ _LEFT = _LABEL_WIDTH + 20
 _RIGHT = _WIDTH - 24
 _TOP = 58
 _ROW = 34
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    width: int
+    left: int
+    right: int
+    top: int
+    row: int
+    # How far below a row's top its track runs.
+    track_offset: int
+
+
+# Names left of the tracks, for a page or a memo; names above them, for a phone.
+_WIDE = _Geometry(width=_WIDTH, left=_LEFT, right=_RIGHT, top=_TOP, row=_ROW, track_offset=6)
+_NARROW = _Geometry(width=360, left=20, right=340, top=58, row=46, track_offset=18)
 _FONT = "'Source Sans 3', 'DejaVu Sans', sans-serif"
 _MUTED = "#5b6470"
 _TRACK = "#d5dae1"
-
-
-def _x(value: int) -> float:
-    span = SCALE_MAX - SCALE_MIN
-    return _LEFT + (value - SCALE_MIN) * (_RIGHT - _LEFT) / span
 
 
 def _text(x: float, y: float, body: str, **attrs: object) -> str:
@@ -64,47 +76,73 @@ def dimension_chart_svg(
     *,
     accent: str = DEFAULT_ACCENT,
     id_prefix: str = "dimension-chart",
+    narrow: bool = False,
 ) -> str:
     """An accessible SVG of today against needed for each dimension, as a string of markup.
 
     Every piece of text is escaped here, so the result is safe to mark safe in a template.
     An accent that is not ``#rrggbb`` falls back to the default rather than reaching the markup.
+    ``narrow`` draws it for a phone: each dimension's name above its track, in a picture 360
+    units wide, so that at a phone's width its words stay at their 13 px.
     """
     if not _COLOUR.match(accent or ""):
         accent = DEFAULT_ACCENT
     prefix = re.sub(r"[^A-Za-z0-9_-]", "", id_prefix) or "dimension-chart"
-    height = _TOP + _ROW * len(dimensions) + 34
+    geometry = _NARROW if narrow else _WIDE
+    width, left, right, top, row = (
+        geometry.width,
+        geometry.left,
+        geometry.right,
+        geometry.top,
+        geometry.row,
+    )
+    height = top + row * len(dimensions) + 34
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
-        f'width="{_WIDTH}" height="{height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" '
         f'aria-labelledby="{title_id} {desc_id}" class="dimension-chart" '
         f'font-family="{escape(_FONT)}" font-size="13">',
         f'<title id="{title_id}">Where the organisation is today and where it needs to be, '
         "on the seven dimensions</title>",
         f'<desc id="{desc_id}">{escape(_describe(dimensions))}</desc>',
     ]
+
+    def x_of(value: int) -> float:
+        return left + (value - SCALE_MIN) * (right - left) / (SCALE_MAX - SCALE_MIN)
+
     # Pole headings and scale ticks.
-    out.append(_text(_LEFT, 16, "CTO mandate", fill=_MUTED, font_weight="600"))
-    out.append(_text(_RIGHT, 16, "CAIO mandate", fill=_MUTED, font_weight="600", text_anchor="end"))
+    out.append(_text(left, 16, "CTO mandate", fill=_MUTED, font_weight="600"))
+    out.append(_text(right, 16, "CAIO mandate", fill=_MUTED, font_weight="600", text_anchor="end"))
     for value in range(SCALE_MIN, SCALE_MAX + 1):
-        x = _x(value)
-        out.append(
-            f'<line x1="{x:.1f}" y1="{_TOP - 18}" x2="{x:.1f}" '
-            f'y2="{_TOP + _ROW * len(dimensions) - 10}" stroke="{_TRACK}" '
-            'stroke-width="1" stroke-dasharray="2 3"/>'
-        )
-        out.append(_text(x, _TOP - 24, str(value), fill=_MUTED, text_anchor="middle"))
+        x = x_of(value)
+        if not narrow:
+            out.append(
+                f'<line x1="{x:.1f}" y1="{top - 18}" x2="{x:.1f}" '
+                f'y2="{top + row * len(dimensions) - 10}" stroke="{_TRACK}" '
+                'stroke-width="1" stroke-dasharray="2 3"/>'
+            )
+        out.append(_text(x, top - 24, str(value), fill=_MUTED, text_anchor="middle"))
 
     for index, d in enumerate(dimensions):
-        y = _TOP + index * _ROW + 6
+        y = top + index * row + geometry.track_offset
         name = DIMENSIONS_BY_KEY[d.key].name if d.key in DIMENSIONS_BY_KEY else d.key
-        out.append(_text(_LABEL_WIDTH, y + 4.5, name, fill="#1d232b", text_anchor="end"))
+        if narrow:
+            out.append(_text(left - 8, y - 14, name, fill="#1d232b", font_weight="600"))
+            # Short ticks at each point, so the names above the tracks stay clear.
+            for value in range(SCALE_MIN, SCALE_MAX + 1):
+                x = x_of(value)
+                out.append(
+                    f'<line x1="{x:.1f}" y1="{y - 9}" x2="{x:.1f}" y2="{y + 9}" '
+                    f'stroke="{_TRACK}" stroke-width="1"/>'
+                )
+        else:
+            out.append(_text(_LABEL_WIDTH, y + 4.5, name, fill="#1d232b", text_anchor="end"))
         out.append(
-            f'<line x1="{_LEFT}" y1="{y}" x2="{_RIGHT}" y2="{y}" stroke="{_TRACK}" '
+            f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="{_TRACK}" '
             'stroke-width="6" stroke-linecap="round"/>'
         )
-        x_today, x_needed = _x(d.today), _x(d.needed)
+        x_today, x_needed = x_of(d.today), x_of(d.needed)
         if d.gap != 0:
             out.append(
                 f'<line x1="{x_today:.1f}" y1="{y}" x2="{x_needed:.1f}" y2="{y}" '
@@ -123,12 +161,13 @@ def dimension_chart_svg(
 
     # Legend.
     y = height - 12
+    legend = left - 8 if narrow else left
     out.append(
-        f'<circle cx="{_LEFT + 6}" cy="{y - 4}" r="6" fill="#ffffff" stroke="#1d232b" '
+        f'<circle cx="{legend + 6}" cy="{y - 4}" r="6" fill="#ffffff" stroke="#1d232b" '
         'stroke-width="2"/>'
     )
-    out.append(_text(_LEFT + 18, y, "Today", fill="#1d232b"))
-    out.append(f'<circle cx="{_LEFT + 86}" cy="{y - 4}" r="6" fill="{accent}"/>')
-    out.append(_text(_LEFT + 98, y, "Needed in 24 months", fill="#1d232b"))
+    out.append(_text(legend + 18, y, "Today", fill="#1d232b"))
+    out.append(f'<circle cx="{legend + 86}" cy="{y - 4}" r="6" fill="{accent}"/>')
+    out.append(_text(legend + 98, y, "Needed in 24 months", fill="#1d232b"))
     out.append("</svg>")
     return "\n".join(out)

@@ -23,6 +23,7 @@ from assessments.questionnaire import (
     format_count,
     format_usd,
     format_usd_exact,
+    mid_sentence,
 )
 
 RECOMMENDATION_LABELS: dict[str, str] = {
@@ -115,7 +116,7 @@ def _usd_against(amount: int | float, line: int) -> str:
 
 
 def _labels(code: str, values: list[str] | tuple[str, ...]) -> list[str]:
-    return [choice_label(code, v).lower() for v in values]
+    return [mid_sentence(choice_label(code, v)) for v in values]
 
 
 def _regulation_words(a: Any) -> str:
@@ -197,9 +198,13 @@ def _cto_stretched(a: Any, r: Result, t: Any) -> str:
             "to lead AI as well."
         )
     if missing:
+        running = [area for area in t.stretched_cto_scope if area in scope]
+        if not running:
+            return f"The CTO runs none of {areas} ({load}), so has room to lead AI as well."
         return (
-            f"The CTO does not run {_join(_labels('leadership.cto_scope', missing))}, so is "
-            f"not stretched across {areas} ({load})."
+            f"The CTO runs {_join(_labels('leadership.cto_scope', running))} but not "
+            f"{_join(_labels('leadership.cto_scope', missing))} ({load}): short of running "
+            f"{areas} all at once."
         )
     return (
         f"The CTO runs {areas} with {load}, under the {line} at which there is no room left for AI."
@@ -243,7 +248,7 @@ def _cross_functional(a: Any, r: Result, t: Any) -> str:
 def _mandate_shift(a: Any, r: Result, t: Any) -> str:
     gap = t.mandate_shift_gap_at_least
     need = t.mandate_shift_dimensions_at_least
-    shifted = [DIMENSIONS_BY_KEY[key].name.lower() for key in r.facts.shifted_dimensions]
+    shifted = [mid_sentence(DIMENSIONS_BY_KEY[key].name) for key in r.facts.shifted_dimensions]
     count = len(shifted)
     if count == 0:
         return (
@@ -279,7 +284,10 @@ def _under_500_employees(a: Any, r: Result, t: Any) -> str:
             f"With {format_count(n)} employees the company is under {line}, where a separate AI "
             "executive is usually more than it needs."
         )
-    return f"With {format_count(n)} employees the company is past the {line} of a small firm."
+    return (
+        f"With {format_count(n)} employees the company is larger than a small firm (under "
+        f"{line}), where one seat usually suffices."
+    )
 
 
 def _internal_only(a: Any, r: Result, t: Any) -> str:
@@ -287,7 +295,7 @@ def _internal_only(a: Any, r: Result, t: Any) -> str:
     if r.one_seat_signals["internal_only"]:
         return "AI serves internal tools only and is not part of what the company sells."
     where = "at the core of" if role == "core" else "one feature of"
-    return f"AI is not only for internal use: it is {where} the product."
+    return f"AI is part of what the company sells: it is {where} the product."
 
 
 def _minimal_regulation(a: Any, r: Result, t: Any) -> str:
@@ -317,12 +325,12 @@ def _single_product_small_team(a: Any, r: Result, t: Any) -> str:
     if products > t.single_product_at_most:
         reasons.append(product_words)
     if engineers >= team_line:
-        reasons.append(f"{team_words}, not under {team_line}")
+        reasons.append(f"{team_words} ({format_count(team_line)} or more)")
     if a["profile.ai_role"] == "core":
         reasons.append("AI at the core of the product")
     if r.two_seat_signals["cross_functional"]:
         reasons.append("AI spreading across the business")
-    return f"Not a small single-product company: {_join(reasons)}."
+    return f"More than a small single-product company: {_join(reasons)}."
 
 
 # --- How AI is run today (the two accountability questions). --------------------------------

@@ -2,7 +2,8 @@
 
 The questionnaire pages save every answer as typed (``raw``) and, when it reads as a valid
 answer, as a typed value; the checks themselves are the methodology's
-(:func:`assessments.methodology.validation.validate_value`).
+(:func:`assessments.methodology.validation.validate_value`). Figures are read the way people
+write them (:mod:`assessments.figures`): "$2.5M" is stored as the number 2500000.
 """
 
 from __future__ import annotations
@@ -10,15 +11,48 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assessments.figures import NotAFigure, read_figure
 from assessments.methodology.validation import expectation, validate_value
 from assessments.questionnaire import QUESTIONS, Question
 
 _WHOLE = re.compile(r"[+-]?\d+")
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-# Thousands separators and spaces people type into amounts: "6,200,000", "6 200 000".
-_SEPARATORS = str.maketrans("", "", ", _\u00a0\u202f")
 _TRUE = frozenset({"yes", "true", "on", "1"})
 _FALSE = frozenset({"no", "false", "off", "0"})
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _example(question: Question) -> str:
+    return "$2.5M or 2,500,000" if question.unit == "usd" else "1,250"
+
+
+def _figure_message(question: Question, problem: NotAFigure) -> str:
+    """What to type instead, naming the figure asked for."""
+    noun = question.noun
+    money = question.unit == "usd"
+    reason = problem.reason
+    if reason == "currency" and money:
+        return (
+            f"Give {noun} in US dollars, such as $2.5M: amounts in {problem.currency} are "
+            "not converted here."
+        )
+    if reason == "currency":
+        return f"Enter {noun} as a count, without a currency, such as 1,250."
+    if reason == "range":
+        return f"Give one figure for {noun}, not a range: your best estimate is fine."
+    if reason == "negative":
+        return f"{_capital(noun)} cannot be negative."
+    if reason == "decimal_comma" and money:
+        return f"Write {noun} with a point for decimals and commas for thousands, such as $2.5M."
+    if reason == "dotted_thousands":
+        return f"Separate the thousands of {noun} with commas, such as 2,500,000."
+    if reason == "too_long":
+        return "That number is far too long."
+    if money:
+        return f"Enter {noun} in figures, such as {_example(question)}."
+    return f"Enter {noun} as a whole number, such as {_example(question)}."
 
 
 def _form_message(question: Question, value: object) -> str:
@@ -27,6 +61,11 @@ def _form_message(question: Question, value: object) -> str:
     if kind == "scale":
         return f"Choose a value from {question.minimum} to {question.maximum}."
     if kind in ("integer", "number"):
+        low = question.minimum
+        if isinstance(value, int | float) and low is not None and value < low:
+            if value < 0:
+                return f"{_capital(question.noun)} cannot be negative."
+            return f"{_capital(question.noun)} must be at least {low:,}."
         return f"Enter {expectation(question.field)}."
     if kind == "choice":
         return "Choose one of the options listed."
@@ -86,19 +125,15 @@ def _to_int(digits: str) -> int | _Invalid:
 
 def _parse_single(question: Question, text: str) -> object:
     kind = question.kind
-    if kind in ("integer", "scale"):
-        digits = text.translate(_SEPARATORS)
-        if not _WHOLE.fullmatch(digits):
-            if kind == "scale":
-                return _Invalid(f"Choose a value from {question.minimum} to {question.maximum}.")
-            return _Invalid("Enter a whole number, such as 250.")
-        return _to_int(digits)
-    if kind == "number":
-        digits = text.translate(_SEPARATORS).removeprefix("$").removeprefix("US$")
-        if not _DECIMAL.fullmatch(digits):
-            example = "6,200,000" if question.unit == "usd" else "250"
-            return _Invalid(f"Enter an amount in figures, such as {example}.")
-        return _to_int(digits) if _WHOLE.fullmatch(digits) else float(digits)
+    if kind == "scale":
+        if not _WHOLE.fullmatch(text):
+            return _Invalid(f"Choose a value from {question.minimum} to {question.maximum}.")
+        return _to_int(text)
+    if kind in ("integer", "number"):
+        figure = read_figure(text, whole=kind == "integer", money=question.unit == "usd")
+        if isinstance(figure, NotAFigure):
+            return _Invalid(_figure_message(question, figure))
+        return figure
     if kind == "boolean":
         word = text.lower()
         if word in _TRUE:

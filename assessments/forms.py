@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -21,7 +21,14 @@ from django.utils.datastructures import MultiValueDict
 from advisory.fields import IdChoiceField
 from advisory.models import Engagement, Person
 from assessments.models import Answer
-from assessments.questionnaire import DIMENSIONS_BY_KEY, Question, Section
+from assessments.plausibility import Finding
+from assessments.questionnaire import (
+    DIMENSIONS_BY_KEY,
+    SCALE_LABELS,
+    Question,
+    Section,
+    figure_text,
+)
 
 YES, NO = "yes", "no"
 # The "None of these" box of a list question. An empty value is what the validator reads as
@@ -42,7 +49,7 @@ def code_for(name: str) -> str:
 
 def _widget_attrs(question: Question) -> dict[str, str]:
     if question.kind in ("integer", "number"):
-        # A text box, not type=number, so that "6,200,000" can be typed and is kept as typed.
+        # A text box, not type=number, so that "2,500,000" or "$2.5M" can be typed.
         return {
             "inputmode": "numeric",
             "autocomplete": "off",
@@ -82,7 +89,9 @@ def _field(question: Question) -> forms.Field:
             for point in range(int(question.minimum or 1), int(question.maximum or 5) + 1)
         ]
         if question.dimension:
+            # One row of five on the page (includes/scale_row.html), not crispy's column.
             common["label"] = "Today" if question.code.endswith(".today") else "In 24 months"
+            attrs = {**attrs, "class": "scale-input"}
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=attrs), **common)
     raise ValueError(f"{question.code}: no form field for kind {kind!r}")
 
@@ -97,8 +106,20 @@ def is_asked(question: Question, answers: Mapping[str, Answer]) -> bool:
     return controlling is not None and condition.shows(controlling.value)
 
 
+def shown_value(question: Question, answer: Answer) -> list[str]:
+    """What the browser should show for a stored answer: what was typed, even if invalid; a
+    valid figure with its thousands separated (typed "$2.5M", shown "2,500,000")."""
+    if (
+        question.kind in ("integer", "number")
+        and not answer.error
+        and isinstance(answer.value, int | float)
+        and not isinstance(answer.value, bool)
+    ):
+        return [figure_text(answer.value)]
+    return _as_form_data(question, answer.raw)
+
+
 def _as_form_data(question: Question, raw: object) -> list[str]:
-    """What the browser should show for a stored answer (what was typed, even if invalid)."""
     if raw is None:
         return []
     if isinstance(raw, list):
@@ -111,18 +132,27 @@ def _as_form_data(question: Question, raw: object) -> list[str]:
 class SectionForm(forms.Form):
     """One step of the questionnaire, showing the stored answers and their stored errors."""
 
-    def __init__(self, section: Section, answers: Mapping[str, Answer]) -> None:
+    def __init__(
+        self,
+        section: Section,
+        answers: Mapping[str, Answer],
+        notes: Sequence[Finding] = (),
+    ) -> None:
         data = MultiValueDict()
         self.stored_errors: dict[str, str] = {}
         for question in section.questions:
             answer = answers.get(question.code)
             if answer is None:
                 continue
-            data.setlist(field_name(question.code), _as_form_data(question, answer.raw))
+            data.setlist(field_name(question.code), shown_value(question, answer))
             if answer.error:
                 self.stored_errors[field_name(question.code)] = answer.error
         super().__init__(data=data)
         self.answers = answers
+        # The "please check" notes of this step (assessments/plausibility.py), by field.
+        self.notes: dict[str, list[Finding]] = {}
+        for note in notes:
+            self.notes.setdefault(field_name(note.code), []).append(note)
         self.shown = {name: data.getlist(name) for name in data}
         self.section = section
         self.questions = {field_name(q.code): q for q in section.questions}
@@ -159,7 +189,12 @@ class SectionForm(forms.Form):
         unless the stored answers meet the condition (the page's script follows changes)."""
         groups: list[dict[str, Any]] = []
         for name, question in self.questions.items():
-            item = {"field": self[name], "question": question}
+            item = {"field": self[name], "question": question, "notes": self.notes.get(name, [])}
+            if question.dimension:
+                item["points"] = [
+                    {"radio": radio, "words": question.scale_labels[index]}
+                    for index, radio in enumerate(self[name])
+                ]
             if condition := question.shown_when:
                 item["shown_when"] = field_name(condition.code)
                 item["shown_values"] = " ".join(condition.values)
@@ -170,6 +205,14 @@ class SectionForm(forms.Form):
             else:
                 groups.append({"dimension": dimension, "items": [item]})
         return groups
+
+    @property
+    def scale_labels(self) -> tuple[str, ...]:
+        return SCALE_LABELS
+
+    @property
+    def has_dimensions(self) -> bool:
+        return any(question.dimension for question in self.questions.values())
 
     def error_items(self) -> list[dict[str, Any]]:
         return [

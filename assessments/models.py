@@ -52,6 +52,9 @@ class Assessment(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The soft checks (assessments/plausibility.py) the respondent confirmed as given: each
+    # check's key with the answers it read then, so a changed answer is checked again.
+    confirmed_checks = models.JSONField(default=dict, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
 

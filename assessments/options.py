@@ -14,7 +14,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from assessments.methodology import Result
-from assessments.questionnaire import OVERLAP_AREAS, choice_label, format_count, format_usd
+from assessments.questionnaire import (
+    OVERLAP_AREAS,
+    choice_label,
+    format_count,
+    format_usd,
+    mid_sentence,
+)
 
 # The method's four outcomes, by the structure the board would put in place.
 STRUCTURE_OF: dict[str, str] = {
@@ -141,7 +147,7 @@ def need_phrase(key: str, answers: Mapping[str, Any], result: Result) -> str:
         return "AI at the core of what the company sells"
     if key == "cross_functional":
         named = [
-            choice_label("profile.ai_functions", f).lower()
+            mid_sentence(choice_label("profile.ai_functions", f))
             for f in result.facts.cross_functional_hits
         ]
         return f"AI that must reach {_join(named)} within a year"
@@ -369,7 +375,7 @@ def next_steps(
             continue  # a second seat takes AI off the CTO's desk already
         steps.append(step)
     if result.overlap_actions:
-        names = [a.name.lower() for a in OVERLAP_AREAS if a.key in result.overlap_actions]
+        names = [mid_sentence(a.name) for a in OVERLAP_AREAS if a.key in result.overlap_actions]
         steps.append(Step(-7, f"Put shared governance in place for {_join(names)}."))
     steps.sort(key=lambda s: s.days)
     return [DatedStep(when=_when(s.days, meeting), text=s.text) for s in steps]

@@ -23,6 +23,7 @@ from assessments.questionnaire import (
     Dimension,
     OverlapArea,
     choice_label,
+    mid_sentence,
 )
 
 # A role that answered once, mid-sentence; and the word for one of several.
@@ -228,7 +229,7 @@ def _capacity_sentence(result: Result, people: list[Leader]) -> str:
 
 
 def _divergence_sentence(result: Result, spreads: list[Spread], t: Any) -> str:
-    divergent = [s.dimension.name.lower() for s in spreads if s.divergent]
+    divergent = [mid_sentence(s.dimension.name) for s in spreads if s.divergent]
     span = t.divergent_span_at_least
     mark = t.confidence_drop_divergent_at_least
     before = result.facts.confidence_before_divergence

@@ -60,10 +60,15 @@ class Question:
     # Words for each point of a "scale" question, from 1 to 5.
     scale_labels: tuple[str, ...] = ()
     shown_when: ShownWhen | None = None
+    # For a figure: what it is, mid-sentence, so a message can name it ("the number of
+    # employees cannot be negative").
+    noun: str = ""
 
     def __post_init__(self) -> None:
         if tuple(c.value for c in self.choices) != self.field.choices:
             raise ValueError(f"{self.code}: the choices must be exactly the methodology's")
+        if self.kind in ("integer", "number") and not self.noun:
+            raise ValueError(f"{self.code}: a figure needs a noun for its messages")
 
     @property
     def code(self) -> str:
@@ -346,32 +351,38 @@ _PROFILE = (
         code="profile.employees",
         label="How many people does the company employ?",
         help="Everyone on the payroll, full-time equivalent. A close estimate is fine.",
+        noun="the number of employees",
     ),
     _ask(
         code="profile.products",
         label="How many distinct products do you sell?",
         help="Count products a customer could buy on their own, not editions of one product.",
+        noun="the number of products",
     ),
     _ask(
         code="profile.engineering_headcount",
         label="How many people work in engineering?",
         help="Software, infrastructure and data engineers, including contractors you rely on.",
+        noun="the number of people in engineering",
     ),
     _ask(
         code="profile.ai_spend_usd",
         label="What does the company spend on AI in a year, in US dollars?",
-        help="People, tools, cloud and vendors for AI work together. Amounts such as 6,200,000 "
-        "are fine.",
+        help="People, tools, cloud and vendors for AI work together. Write it as you like: "
+        "2,500,000, $2.5M or 750k.",
+        noun="the yearly AI spend",
     ),
     _ask(
         code="profile.ai_headcount",
         label="How many people work on AI-related projects?",
         help="Anyone who spends a real share of their time on AI work, in any department.",
+        noun="the number of people working on AI",
     ),
     _ask(
         code="profile.ai_use_cases",
         label="How many AI use cases are live or funded?",
         help="Distinct uses of AI that are running in production or have a budget to get there.",
+        noun="the number of AI use cases",
     ),
     _ask(
         code="profile.ai_role",
@@ -581,6 +592,12 @@ class Questionnaire:
         return {q.code: q for s in self.sections for q in s.questions}
 
     @property
+    def step_count(self) -> int:
+        """The steps of questions, as the welcome page counts them and the progress bar
+        numbers them; the page that checks every answer comes after them, unnumbered."""
+        return len(self.sections)
+
+    @property
     def required_codes(self) -> tuple[str, ...]:
         return tuple(code for code, q in self.questions.items() if q.required)
 
@@ -622,6 +639,15 @@ SECTION_OF: dict[str, str] = CEO_QUESTIONNAIRE.section_of
 _CHOICE_LABELS: dict[str, dict[str, str]] = {
     code: {c.value: c.label for c in q.choices} for code, q in QUESTIONS.items() if q.choices
 }
+
+
+def mid_sentence(text: str) -> str:
+    """A label as it reads inside a sentence: "People and HR" becomes "people and HR", the
+    letters of AI, HR and IT staying capitals."""
+    first, _, rest = text.partition(" ")
+    if len(first) > 1 and first[1:].islower():
+        first = first.lower()
+    return f"{first} {rest}" if rest else first
 
 
 def choice_label(code: str, value: object) -> str:
@@ -686,6 +712,11 @@ def format_usd(amount: int | float) -> str:
 
 def format_count(number: int) -> str:
     return f"{number:,}"
+
+
+def figure_text(number: int | float) -> str:
+    """A figure as a form field shows it back: ``2,500,000``, or ``6,200,000.50`` with cents."""
+    return format_usd_exact(number).replace("$", "", 1)
 
 
 def display_value(code: str, value: object) -> str:

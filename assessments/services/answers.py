@@ -26,6 +26,7 @@ from assessments.methodology import AnswerError, method_for
 from assessments.methodology.v2026_2 import PERSPECTIVE_CODES
 from assessments.methodology.validation import validate_answers
 from assessments.models import Answer, Assessment
+from assessments.plausibility import CHECKS_BY_KEY, Finding, findings
 from assessments.questionnaire import (
     QUESTIONNAIRE_VERSION,
     Question,
@@ -344,3 +345,35 @@ def _draft_memo_on_commit(engagement_id: int) -> None:
             logger.exception("Could not publish the draft memo of engagement %s", engagement_id)
 
     transaction.on_commit(publish)
+
+
+def assessment_findings(assessment: Assessment) -> list[Finding]:
+    """The soft checks that hold for the answers so far, each marked confirmed or not."""
+    return findings(
+        assessment_answers(assessment), questionnaire_of(assessment), assessment.confirmed_checks
+    )
+
+
+@transaction.atomic
+def finding_confirm(*, assessment: Assessment, key: str, actor_label: str = CEO_LABEL) -> bool:
+    """Records that the respondent confirms the answers behind a "please check" note as
+    given. Returns False, and records nothing, for a check that does not hold (any more)."""
+    locked = _locked_assessment(assessment)
+    check = CHECKS_BY_KEY.get(key)
+    if check is None or not check.applies_to(questionnaire_of(locked)):
+        return False
+    answers = assessment_answers(locked)
+    if any(answers.get(code) is None for code in check.codes) or not check.unlikely(answers):
+        return False
+    confirmed = {**locked.confirmed_checks, key: check.given(answers)}
+    locked.confirmed_checks = confirmed
+    locked.save(update_fields=["confirmed_checks"])
+    assessment.confirmed_checks = confirmed
+    audit_record(
+        firm=locked.engagement.firm,
+        engagement=locked.engagement,
+        actor_label=actor_label,
+        action="assessment.confirmed",
+        summary=f"Confirmed answers as given: {check.title[:1].lower()}{check.title[1:]}",
+    )
+    return True

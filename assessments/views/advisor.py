@@ -20,7 +20,7 @@ from assessments.methodology import NEWEST
 from assessments.models import Assessment, Invitation
 from assessments.presenter import present, result_changes
 from assessments.questionnaire import CEO_QUESTIONNAIRE, PERSPECTIVE_QUESTIONNAIRE
-from assessments.services.answers import assessment_for
+from assessments.services.answers import assessment_answers, assessment_findings, assessment_for
 from assessments.services.invitations import (
     InvitationAlreadyIssued,
     InvitationError,
@@ -140,20 +140,49 @@ def _results_context(engagement: Engagement, assessment: Assessment) -> dict[str
     except NotScorable as problem:
         return {"not_scorable": str(problem)}
     result = scored.result
-    chart = dimension_chart_svg(result.dimensions, accent=engagement.firm.accent_color)
+    accent = engagement.firm.accent_color
+    chart = dimension_chart_svg(result.dimensions, accent=accent)
+    # The same chart drawn for a phone, where the wide one would shrink its words to 7 px.
+    narrow = dimension_chart_svg(
+        result.dimensions, accent=accent, id_prefix="dimension-chart-narrow", narrow=True
+    )
+    perspectives = submitted_perspectives(engagement)
     context: dict[str, object] = {
         "result": result,
         "words": present(result, scored.document, client_name=engagement.client.name),
-        "chart": mark_safe(chart),  # noqa: S308 - the chart escapes every text it draws
+        # The charts escape every text they draw.
+        "chart": mark_safe(chart),  # noqa: S308
+        "chart_narrow": mark_safe(narrow),  # noqa: S308
         "answer_sections": answer_sections(answers_by_code(assessment), CEO_QUESTIONNAIRE),
         "perspective_answers": [
             (p, answer_sections(answers_by_code(p), PERSPECTIVE_QUESTIONNAIRE))
-            for p in submitted_perspectives(engagement)
+            for p in perspectives
+        ],
+        "size_difference": _size_difference(engagement, assessment),
+        "notes": [
+            (who, note)
+            for who, notes in (
+                ("The CEO", assessment_findings(assessment)),
+                *(
+                    (f"{p.person.name} ({p.get_respondent_display()})", assessment_findings(p))
+                    for p in perspectives
+                ),
+            )
+            for note in notes
         ],
         "perspectives_not_in_memo": _perspectives_since_last_memo(engagement),
         "departing_memo": _departing_memo(engagement),
     }
     return context
+
+
+def _size_difference(engagement: Engagement, assessment: Assessment) -> dict[str, int] | None:
+    """The CEO's head count against the one on the client record, when they differ."""
+    recorded = engagement.client.employees
+    answered = assessment_answers(assessment).get("profile.employees")
+    if recorded is None or not isinstance(answered, int) or answered == recorded:
+        return None
+    return {"answered": answered, "recorded": recorded}
 
 
 def _departing_memo(engagement: Engagement) -> dict[str, object] | None:

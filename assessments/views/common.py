@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from assessments.forms import field_name, is_asked
 from assessments.methodology import AnswerError
 from assessments.models import Answer, Assessment
+from assessments.plausibility import Finding
 from assessments.questionnaire import Question, Questionnaire, Section, display_value
 
 
@@ -88,6 +89,33 @@ def problems_in_words(
             )
         )
     return shown
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A "please check" note as the review page lists it: where it is, and what it says."""
+
+    key: str
+    label: str
+    message: str
+    section: Section
+    field: str
+
+
+def notes_in_words(notes: list[Finding], questionnaire: Questionnaire) -> list[NoteRow]:
+    questions = questionnaire.questions
+    section_of = questionnaire.section_of
+    sections = {section.key: section for section in questionnaire.sections}
+    return [
+        NoteRow(
+            key=note.key,
+            label=questions[note.code].label,
+            message=note.message,
+            section=sections[section_of[note.code]],
+            field=field_name(note.code),
+        )
+        for note in notes
+    ]
 
 
 def first_open_section(answers: Mapping[str, Answer], questionnaire: Questionnaire) -> Section:

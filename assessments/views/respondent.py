@@ -20,16 +20,26 @@ from django_ratelimit.core import is_ratelimited
 from advisory.links import LinkState
 from advisory.tokens import token_hash
 from advisory.views.errors import rate_limited
-from assessments.forms import SectionForm, code_for, field_name, is_asked, posted_answers
+from assessments.forms import (
+    SectionForm,
+    code_for,
+    field_name,
+    is_asked,
+    posted_answers,
+    shown_value,
+)
 from assessments.models import Answer, Assessment, Invitation
+from assessments.plausibility import CHECKS_BY_KEY, Finding
 from assessments.questionnaire import Questionnaire, Section
 from assessments.services.answers import (
     AssessmentLocked,
     answer_clear,
     answer_save,
     answers_save,
+    assessment_findings,
     assessment_problems,
     assessment_submit,
+    finding_confirm,
     questionnaire_of,
 )
 from assessments.services.invitations import (
@@ -41,6 +51,7 @@ from assessments.views.common import (
     answer_sections,
     answers_by_code,
     first_open_section,
+    notes_in_words,
     problems_in_words,
 )
 
@@ -144,7 +155,9 @@ def step(
     if request.method == "POST":
         return _save_step(request, token, invitation, assessment, questionnaire, index, answers)
     invitation_record_open(invitation=invitation)
-    form = SectionForm(current, answers)
+    codes = {question.code for question in current.questions}
+    notes = [note for note in _open_notes(assessment) if note.code in codes]
+    form = SectionForm(current, answers, notes)
     context = _context(token, invitation, assessment) | {
         "section": current,
         "number": index + 1,
@@ -175,6 +188,15 @@ def _save_step(
     except AssessmentLocked:
         return redirect("questionnaire_welcome", token)
     codes = [question.code for question in section.questions]
+    if confirm := request.POST.get("confirm", ""):
+        # "Yes, this is right" under a "please check" note: keep the answers as they are.
+        check = CHECKS_BY_KEY.get(confirm)
+        if check is not None and check.shown_at in codes:
+            finding_confirm(
+                assessment=assessment, key=confirm, actor_label=respondent_label(invitation)
+            )
+            target = reverse("questionnaire_step", args=[token, section.key])
+            return redirect(target + f"#div_id_{field_name(check.shown_at)}")
     has_errors = assessment.answers.filter(code__in=codes).exclude(error="")
     action = request.POST.get("action", "next")
     if has_errors.exists():
@@ -211,22 +233,29 @@ def autosave(
     try:
         if question.kind == "multi" and not values:
             answer_clear(assessment=assessment, code=code, actor_label=who)
-            return JsonResponse(
-                {"ok": True, "error": None, "field": name, "progress": assessment.progress_percent}
-            )
-        raw: str | list[str] = values if question.kind == "multi" else (values or [""])[-1]
-        answer = answer_save(assessment=assessment, code=code, raw=raw, actor_label=who)
+            answer = None
+        else:
+            raw: str | list[str] = values if question.kind == "multi" else (values or [""])[-1]
+            answer = answer_save(assessment=assessment, code=code, raw=raw, actor_label=who)
     except AssessmentLocked:
         return JsonResponse(
             {"ok": False, "error": "These answers were submitted and can no longer change."},
             status=409,
         )
+    error = answer.error if answer is not None else ""
     return JsonResponse(
         {
-            "ok": not answer.error,
-            "error": answer.error or None,
+            "ok": not error,
+            "error": error or None,
             "field": name,
+            # What the field shows for the saved answer: "$2.5M" comes back as "2,500,000".
+            "shown": shown_value(question, answer) if answer is not None else [],
             "progress": assessment.progress_percent,
+            # Every "please check" note open now, so the page redraws the ones it shows.
+            "notes": [
+                {"key": note.key, "field": field_name(note.code), "message": note.message}
+                for note in _open_notes(assessment)
+            ],
         }
     )
 
@@ -238,6 +267,11 @@ def review(
 ) -> HttpResponse:
     if assessment.is_submitted:
         return redirect("questionnaire_welcome", token)
+    if request.method == "POST" and (confirm := request.POST.get("confirm", "")):
+        finding_confirm(
+            assessment=assessment, key=confirm, actor_label=respondent_label(invitation)
+        )
+        return redirect(reverse("questionnaire_review", args=[token]) + "#checks")
     submitted = request.method == "POST"
     if submitted:
         problems = assessment_submit(
@@ -254,12 +288,16 @@ def review(
     context |= {
         "answer_sections": answer_sections(answers, questionnaire),
         "problems": problems_in_words(problems, answers, questionnaire),
+        "notes": notes_in_words(_open_notes(assessment), questionnaire),
         "refused": submitted,
-        "number": len(questionnaire.sections) + 1,
     }
     return render(
         request, "assessments/questionnaire/review.html", context, status=400 if submitted else 200
     )
+
+
+def _open_notes(assessment: Assessment) -> list[Finding]:
+    return [note for note in assessment_findings(assessment) if not note.confirmed]
 
 
 def _newly_asked(

@@ -37,8 +37,11 @@
   }
   var url = form.getAttribute("data-autosave-url");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var shownField = form.querySelector("input[name=shown]");
   var note = form.querySelector("[data-autosave-note]");
-  var state = {}; // field name -> {inflight, dirty, timer, attempt}
+  var state = {}; // field name -> {inflight, dirty, timer, attempt, sent, request}
+  // Numbers every save, so that only the newest says which notes the answers call for.
+  var requests = 0;
   var TYPING_DELAY = 800;
 
   if (note) {
@@ -47,7 +50,7 @@
 
   function fieldState(name) {
     if (!state[name]) {
-      state[name] = { inflight: false, dirty: false, timer: null, attempt: 0 };
+      state[name] = { inflight: false, dirty: false, timer: null, attempt: 0, sent: null };
     }
     return state[name];
   }
@@ -115,6 +118,147 @@
     }
   }
 
+  // The error summary at the top lists what is wrong now, not what was wrong when the page
+  // was drawn: a corrected answer leaves it, a new mistake joins it, and it goes when empty.
+  function questionOrder(name) {
+    var questions = Array.prototype.slice.call(form.querySelectorAll("[data-question]"));
+    for (var i = 0; i < questions.length; i += 1) {
+      if (questions[i].getAttribute("data-question") === name) {
+        return i;
+      }
+    }
+    return questions.length;
+  }
+
+  function followSummary(name, message) {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) {
+      return;
+    }
+    // Announced once, when the page opened on it; from here each field says its own state.
+    summary.removeAttribute("role");
+    var list = summary.querySelector("[data-error-list]");
+    var item = list.querySelector("[data-error-for='" + name + "']");
+    if (message) {
+      if (!item) {
+        var question = form.querySelector("[data-question='" + name + "']");
+        item = document.createElement("li");
+        item.setAttribute("data-error-for", name);
+        var link = document.createElement("a");
+        link.href = "#div_id_" + name;
+        link.textContent = question ? question.getAttribute("data-label") : name;
+        var text = document.createElement("span");
+        text.setAttribute("data-error-message", "");
+        item.appendChild(link);
+        item.appendChild(document.createTextNode(" — "));
+        item.appendChild(text);
+        var before = null;
+        Array.prototype.slice.call(list.children).some(function (other) {
+          if (questionOrder(other.getAttribute("data-error-for")) > questionOrder(name)) {
+            before = other;
+            return true;
+          }
+          return false;
+        });
+        list.insertBefore(item, before);
+      }
+      item.querySelector("[data-error-message]").textContent = message;
+    } else if (item) {
+      list.removeChild(item);
+    }
+    var count = list.children.length;
+    if (!count) {
+      summary.parentNode.removeChild(summary);
+      return;
+    }
+    summary.querySelector("[data-error-heading]").textContent =
+      count === 1 ? "One answer needs a second look" : count + " answers need a second look";
+  }
+
+  // The saved answer as the server shows it ("$2.5M" reads back as "2,500,000"), in the field
+  // once the person has left it, and in the record of what this page shows: a plain post of
+  // the step then knows the field holds what is saved.
+  function followSaved(name, shown, sent) {
+    if (!shown) {
+      return;
+    }
+    inputsFor(name).forEach(function (el) {
+      if (
+        el.type === "text" &&
+        shown.length === 1 &&
+        document.activeElement !== el &&
+        sent !== null &&
+        sent.length === 1 &&
+        el.value === sent[0]
+      ) {
+        el.value = shown[0];
+      }
+    });
+    if (shownField) {
+      try {
+        var record = JSON.parse(shownField.value || "{}");
+        record[name] = shown;
+        shownField.value = JSON.stringify(record);
+      } catch (ignored) {
+        // The record is the page's own; if it cannot be read the post saves every field.
+      }
+    }
+  }
+
+  // "Please check" notes beside the answers they concern, redrawn as answers change.
+  function drawn(box) {
+    return Array.prototype.slice
+      .call(box.querySelectorAll("[data-check]"))
+      .map(function (note) {
+        return note.getAttribute("data-check") + ":" + note.getAttribute("data-message");
+      })
+      .join("|");
+  }
+
+  function followNotes(notes) {
+    if (!notes) {
+      return;
+    }
+    form.querySelectorAll("[data-notes-for]").forEach(function (box) {
+      var name = box.getAttribute("data-notes-for");
+      var mine = notes.filter(function (note) {
+        return note.field === name;
+      });
+      var wanted = mine
+        .map(function (note) {
+          return note.key + ":" + note.message;
+        })
+        .join("|");
+      if (drawn(box) === wanted) {
+        return;
+      }
+      while (box.firstChild) {
+        box.removeChild(box.firstChild);
+      }
+      mine.forEach(function (note) {
+        var card = document.createElement("div");
+        card.className = "check-note";
+        card.setAttribute("data-check", note.key);
+        card.setAttribute("data-message", note.message);
+        var text = document.createElement("p");
+        text.className = "mb-1";
+        var lead = document.createElement("strong");
+        lead.textContent = "Please check:";
+        text.appendChild(lead);
+        text.appendChild(document.createTextNode(" " + note.message));
+        var button = document.createElement("button");
+        button.className = "btn btn-sm btn-confirm";
+        button.type = "submit";
+        button.name = "confirm";
+        button.value = note.key;
+        button.textContent = "Yes, this is right";
+        card.appendChild(text);
+        card.appendChild(button);
+        box.appendChild(card);
+      });
+    });
+  }
+
   function showProgress(percent) {
     var text = document.querySelector("[data-progress-text]");
     var bar = document.querySelector("[data-progress-bar]");
@@ -161,6 +305,9 @@
     }
     s.inflight = true;
     s.dirty = false;
+    s.sent = valuesFor(name);
+    requests += 1;
+    var request = requests;
     say(name, "Saving…", "pending");
     fetch(url, {
       method: "POST",
@@ -196,6 +343,17 @@
             markInvalid(name, true);
           }
         }
+        if (!data.final) {
+          followSummary(name, data.ok ? null : data.error);
+          if (!s.dirty) {
+            followSaved(name, data.shown, s.sent);
+          }
+          // Saves of several fields can answer out of order: an older answer would bring
+          // back a note a newer one has cleared.
+          if (request === requests) {
+            followNotes(data.notes);
+          }
+        }
         if (typeof data.progress === "number") {
           showProgress(data.progress);
         }
@@ -210,7 +368,8 @@
   }
 
   function nameOf(el) {
-    return el && el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "action" ? el.name : null;
+    var own = ["csrfmiddlewaretoken", "action", "shown", "confirm"];
+    return el && el.name && own.indexOf(el.name) === -1 ? el.name : null;
   }
 
   // "None of these" (an empty value) and the real choices of a list question exclude each other.
@@ -265,6 +424,35 @@
       event.returnValue = "";
     }
   });
+
+  // An answer given before this script ran (a quick hand on a slow connection) had no one to
+  // hear its change: whatever differs from what the page was drawn with is saved now.
+  (function catchUp() {
+    var drawnWith = {};
+    try {
+      drawnWith = JSON.parse((shownField && shownField.value) || "{}");
+    } catch (ignored) {
+      return;
+    }
+    var names = [];
+    Array.prototype.slice.call(form.elements).forEach(function (el) {
+      var name = nameOf(el);
+      if (name && el.type !== "hidden" && names.indexOf(name) === -1) {
+        names.push(name);
+      }
+    });
+    names.forEach(function (name) {
+      var now = valuesFor(name).filter(function (value) {
+        return value !== "";
+      });
+      var before = (drawnWith[name] || []).filter(function (value) {
+        return value !== "";
+      });
+      if (now.slice().sort().join("\u0000") !== before.slice().sort().join("\u0000")) {
+        save(name);
+      }
+    });
+  })();
 
   // Leaving mid-word: hand the last typed values to the browser to deliver after the page goes.
   window.addEventListener("pagehide", function () {

@@ -106,3 +106,29 @@ def test_person_without_a_valid_email_is_refused(advisor_http, client_org):
         {"name": "Nomail", "email": "nomail", "role": "board"},
     )
     assert "email" in response.context["form"].errors
+
+
+def test_head_count_is_typed_and_shown_with_its_thousands_separated(advisor_http, client_org):
+    response = advisor_http.post(
+        reverse("client_edit", args=[client_org.pk]),
+        {"name": client_org.name, "employees": "12,500"},
+    )
+    assert response.status_code == 302
+    client_org.refresh_from_db()
+    assert client_org.employees == 12_500
+
+    form = advisor_http.get(reverse("client_edit", args=[client_org.pk])).content.decode()
+    assert 'value="12,500"' in form
+    assert 'inputmode="numeric"' in form
+    detail = advisor_http.get(reverse("client_detail", args=[client_org.pk])).content.decode()
+    assert "12,500 employees" in detail
+    listing = advisor_http.get(reverse("client_list")).content.decode()
+    assert "12,500" in listing
+
+
+def test_a_head_count_grouped_wrongly_is_refused(advisor_http, client_org):
+    response = advisor_http.post(
+        reverse("client_edit", args=[client_org.pk]),
+        {"name": client_org.name, "employees": "1,25"},
+    )
+    assert "employees" in response.context["form"].errors

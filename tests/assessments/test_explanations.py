@@ -86,13 +86,17 @@ def test_ai_spend_sentence(spend: int, sentence: str) -> None:
         ("ai_headcount", {"profile.ai_headcount": 21}, ["21 people work on AI", "above 20"]),
         ("ai_headcount", {"profile.ai_headcount": 1}, ["1 person works", "no more than 20"]),
         ("under_500_employees", {"profile.employees": 499}, ["499 employees", "under 500"]),
-        ("under_500_employees", {"profile.employees": 5_000}, ["5,000 employees", "past the 500"]),
+        (
+            "under_500_employees",
+            {"profile.employees": 5_000},
+            ["5,000 employees", "larger than a small firm (under 500)"],
+        ),
         ("few_use_cases", {"profile.ai_use_cases": 3}, ["3 AI use cases", "more than the 2"]),
         ("few_use_cases", {"profile.ai_use_cases": 1}, ["Only 1 AI use case is", "up to 2"]),
         (
             "cto_stretched",
             {"leadership.cto_scope": ["infrastructure"], "leadership.cto_capacity": 5},
-            ["does not run security and product engineering", "5 out of 5"],
+            ["runs cloud infrastructure but not security and product engineering", "5 out of 5"],
         ),
         (
             "cross_functional",
@@ -107,7 +111,7 @@ def test_ai_spend_sentence(spend: int, sentence: str) -> None:
         (
             "single_product_small_team",
             {"profile.products": 1, "profile.engineering_headcount": 25},
-            ["25 engineers, not under 25"],
+            ["25 engineers (25 or more)", "More than a small single-product company"],
         ),
         (
             "regulation",

@@ -13,21 +13,102 @@ from assessments.methodology.validation import validate_value
 from assessments.questionnaire import QUESTIONS
 from tests.assessments.factories import answers_strategy
 
+EMPLOYEES_WHOLE = "Enter the number of employees as a whole number, such as 1,250."
+SPEND_IN_FIGURES = "Enter the yearly AI spend in figures, such as $2.5M or 2,500,000."
+SPEND_RANGE = "Give one figure for the yearly AI spend, not a range: your best estimate is fine."
+
+
+def _in_dollars(currency: str) -> str:
+    return (
+        f"Give the yearly AI spend in US dollars, such as $2.5M: amounts in {currency} are not "
+        "converted here."
+    )
+
+
 FORM_CASES = [
     ("profile.employees", "250", 250, None),
     ("profile.employees", " 1,200 ", 1200, None),
-    ("profile.employees", "abc", None, "Enter a whole number, such as 250."),
-    ("profile.employees", "3.5", None, "Enter a whole number, such as 250."),
-    ("profile.employees", "0", None, "Enter a whole number of at least 1."),
+    ("profile.employees", "1 250", 1250, None),
+    ("profile.employees", "1.2k", 1200, None),
+    ("profile.employees", "abc", None, EMPLOYEES_WHOLE),
+    ("profile.employees", "roughly 300", None, EMPLOYEES_WHOLE),
+    ("profile.employees", "3.5", None, EMPLOYEES_WHOLE),
+    ("profile.employees", "1,2", None, EMPLOYEES_WHOLE),
+    ("profile.employees", "0", None, "The number of employees must be at least 1."),
+    ("profile.employees", "-3", None, "The number of employees cannot be negative."),
+    (
+        "profile.employees",
+        "100-200",
+        None,
+        "Give one figure for the number of employees, not a range: your best estimate is fine.",
+    ),
+    (
+        "profile.employees",
+        "$300",
+        None,
+        "Enter the number of employees as a count, without a currency, such as 1,250.",
+    ),
+    (
+        "profile.engineering_headcount",
+        "-1",
+        None,
+        "The number of people in engineering cannot be negative.",
+    ),
     ("profile.employees", "", None, None),
     ("profile.employees", "   ", None, None),
+    # Amounts as people write them, the app's own "$2.5M" among them.
+    ("profile.ai_spend_usd", "2500000", 2_500_000, None),
+    ("profile.ai_spend_usd", "2,500,000", 2_500_000, None),
+    ("profile.ai_spend_usd", "$2.5M", 2_500_000, None),
+    ("profile.ai_spend_usd", "2.5m", 2_500_000, None),
+    ("profile.ai_spend_usd", "2.5 million", 2_500_000, None),
+    ("profile.ai_spend_usd", "2.5 millions", 2_500_000, None),
+    ("profile.ai_spend_usd", "750k", 750_000, None),
+    ("profile.ai_spend_usd", "$750K", 750_000, None),
+    ("profile.ai_spend_usd", "1.2bn", 1_200_000_000, None),
+    ("profile.ai_spend_usd", "1.2 billion", 1_200_000_000, None),
+    ("profile.ai_spend_usd", "US$ 2.5M", 2_500_000, None),
+    ("profile.ai_spend_usd", "USD 2,500,000", 2_500_000, None),
+    ("profile.ai_spend_usd", "2.5M USD", 2_500_000, None),
+    ("profile.ai_spend_usd", "2.5 million dollars", 2_500_000, None),
+    ("profile.ai_spend_usd", "$.5M", 500_000, None),
     ("profile.ai_spend_usd", "6,200,000", 6_200_000, None),
     ("profile.ai_spend_usd", "6200000", 6_200_000, None),
     ("profile.ai_spend_usd", "$6,200,000.50", 6_200_000.5, None),
     ("profile.ai_spend_usd", "6 200 000", 6_200_000, None),
-    ("profile.ai_spend_usd", "nan", None, "Enter an amount in figures, such as 6,200,000."),
-    ("profile.ai_spend_usd", "six million", None, "Enter an amount in figures, such as 6,200,000."),
-    ("profile.ai_spend_usd", "-5", None, "Enter an amount in US dollars of at least $0."),
+    ("profile.ai_spend_usd", "6\u00a0200\u00a0000", 6_200_000, None),
+    ("profile.ai_spend_usd", "0", 0, None),
+    # Other currencies, ranges, words, negatives: said plainly, naming the figure.
+    ("profile.ai_spend_usd", "€2.5M", None, _in_dollars("euros")),
+    ("profile.ai_spend_usd", "2.5M EUR", None, _in_dollars("euros")),
+    ("profile.ai_spend_usd", "£300k", None, _in_dollars("pounds")),
+    ("profile.ai_spend_usd", "2 million pounds", None, _in_dollars("pounds")),
+    ("profile.ai_spend_usd", "C$2M", None, _in_dollars("Canadian, Australian or other dollars")),
+    ("profile.ai_spend_usd", "1-2M", None, SPEND_RANGE),
+    ("profile.ai_spend_usd", "1–2 million", None, SPEND_RANGE),
+    ("profile.ai_spend_usd", "$1M - $2M", None, SPEND_RANGE),
+    ("profile.ai_spend_usd", "1 to 2 million", None, SPEND_RANGE),
+    ("profile.ai_spend_usd", "between 1 and 2 million", None, SPEND_RANGE),
+    ("profile.ai_spend_usd", "about a million", None, SPEND_IN_FIGURES),
+    ("profile.ai_spend_usd", "six million", None, SPEND_IN_FIGURES),
+    ("profile.ai_spend_usd", "nan", None, SPEND_IN_FIGURES),
+    ("profile.ai_spend_usd", "1e6", None, SPEND_IN_FIGURES),
+    ("profile.ai_spend_usd", "-5", None, "The yearly AI spend cannot be negative."),
+    ("profile.ai_spend_usd", "-$2.5M", None, "The yearly AI spend cannot be negative."),
+    ("profile.ai_spend_usd", "\u22122.5M", None, "The yearly AI spend cannot be negative."),
+    (
+        "profile.ai_spend_usd",
+        "2,5M",
+        None,
+        "Write the yearly AI spend with a point for decimals and commas for thousands, such as "
+        "$2.5M.",
+    ),
+    (
+        "profile.ai_spend_usd",
+        "2.500.000",
+        None,
+        "Separate the thousands of the yearly AI spend with commas, such as 2,500,000.",
+    ),
     ("profile.compliance_needs_executive", "yes", True, None),
     ("profile.compliance_needs_executive", "No", False, None),
     ("profile.compliance_needs_executive", "true", True, None),

@@ -138,3 +138,83 @@ def test_engagement_page_links_to_the_results_after_submission(
 
     assert reverse("assessment_results", args=[engagement.pk]) in html
     assert "Issue a new link" not in html
+
+
+# --- Issue 14: the page reads plainly and says where the answers disagree with the record. ---
+
+
+def test_signs_that_hold_are_named_and_the_rest_read_as_plain_statements(
+    advisor_http, engagement, ceo, advisor
+):
+    answers = valid_answers()
+    submitted(engagement, ceo, advisor, answers)
+    result = method_for(NEWEST).score(answers)
+    explanation = explanations.explain(result, answers)
+
+    html = advisor_http.get(reverse("assessment_results", args=[engagement.pk])).content.decode()
+
+    # No "Few AI use cases? No — ... more than the 2": no question marks with Yes or No.
+    for reason in [*explanation.two_seat, *explanation.one_seat, *explanation.flags]:
+        assert f"{escape(reason.title)}?" not in html
+        if reason.fired:
+            assert f"{escape(reason.title)}:</span> {escape(reason.sentence)}" in html
+        else:
+            assert f'data-reason="{reason.key}">{escape(reason.sentence)}</li>' in html
+    assert "Also checked:" in html
+
+
+def test_the_ceo_count_against_the_client_record_is_shown_when_they_differ(
+    advisor_http, engagement, ceo, advisor, client_org
+):
+    client_org.employees = 950
+    client_org.save()
+    submitted(engagement, ceo, advisor, valid_answers({"profile.employees": 140}))
+    url = reverse("assessment_results", args=[engagement.pk])
+
+    html = advisor_http.get(url).content.decode()
+    assert "The CEO answered 140 employees; the client record says 950." in html
+    assert reverse("client_edit", args=[client_org.pk]) in html
+
+    client_org.employees = 140
+    client_org.save()
+    assert 'data-testid="size-difference"' not in advisor_http.get(url).content.decode()
+    client_org.employees = None
+    client_org.save()
+    assert 'data-testid="size-difference"' not in advisor_http.get(url).content.decode()
+
+
+def test_thousands_are_separated_in_the_difference(advisor_http, engagement, ceo, advisor):
+    submitted(engagement, ceo, advisor, valid_answers({"profile.employees": 12_500}))
+    html = advisor_http.get(reverse("assessment_results", args=[engagement.pk])).content.decode()
+    assert "The CEO answered 12,500 employees; the client record says 1,200." in html
+
+
+def test_answers_the_ceo_was_asked_to_check_are_listed_with_their_confirmation(
+    advisor_http, engagement, ceo, advisor
+):
+    from assessments.services.answers import finding_confirm
+
+    invite(engagement, ceo, advisor)
+    assessment = assessment_for(engagement)
+    answer_all(
+        assessment,
+        valid_answers({"profile.employees": 40, "profile.ai_headcount": 60, **dimensions(3, 3)}),
+    )
+    assert finding_confirm(assessment=assessment, key="ai_people_above_employees")
+    assert assessment_submit(assessment=assessment) == []
+
+    html = advisor_http.get(reverse("assessment_results", args=[engagement.pk])).content.decode()
+
+    assert "Answers to check with the client" in html
+    assert "60 people working on AI, in a company of 40 employees." in html
+    assert "Confirmed as given" in html
+    assert "Every dimension is at 3" in html
+    assert "Sent without confirming" in html
+
+
+def test_the_chart_comes_in_a_phone_layout_as_well(advisor_http, engagement, ceo, advisor):
+    submitted(engagement, ceo, advisor, valid_answers())
+    html = advisor_http.get(reverse("assessment_results", args=[engagement.pk])).content.decode()
+    assert 'class="dimension-chart chart-wide"' in html
+    assert 'class="dimension-chart chart-narrow"' in html
+    assert 'id="dimension-chart-narrow-title"' in html

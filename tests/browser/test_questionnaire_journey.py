@@ -51,7 +51,7 @@ def test_ceo_answers_leaves_comes_back_on_another_device_and_submits(new_context
     page = new_context().new_page()
     page.goto(link)
     page.get_by_role("link", name="Continue").click()
-    assert page.input_value(f"#id_{field_name('profile.ai_spend_usd')}") == "6200000"
+    assert page.input_value(f"#id_{field_name('profile.ai_spend_usd')}") == "6,200,000"
     assert page.is_checked(f"input[name='{field_name('profile.ai_role')}'][value='feature']")
 
     for section in SECTIONS:

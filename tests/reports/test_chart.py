@@ -35,3 +35,21 @@ def test_chart_refuses_a_hostile_accent_colour() -> None:
 def test_chart_uses_the_firm_accent() -> None:
     result = method_for(NEWEST).score(valid_answers())
     assert 'fill="#aa3300"' in dimension_chart_svg(result.dimensions, accent="#aa3300")
+
+
+def test_the_narrow_chart_keeps_its_words_at_full_size_on_a_phone() -> None:
+    result = method_for(NEWEST).score(valid_answers())
+    root = ET.fromstring(dimension_chart_svg(result.dimensions, narrow=True))  # noqa: S314
+    # 360 units wide: drawn at a phone's 360 px or so, 13 units stay 13 px.
+    assert root.get("viewBox").split()[2] == "360"
+    assert root.get("font-size") == "13"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    for dimension in DIMENSIONS:
+        assert dimension.name in texts
+
+
+def test_the_memo_chart_is_unchanged_by_the_phone_layout() -> None:
+    result = method_for(NEWEST).score(valid_answers())
+    assert dimension_chart_svg(result.dimensions).startswith(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 '
+    )

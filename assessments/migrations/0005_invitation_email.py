@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('advisory', '0006_outbox_reminders_notifications'),
-        ('assessments', '0003_respondents'),
+        ('assessments', '0004_assessment_confirmed_checks'),
     ]
 
     operations = [
