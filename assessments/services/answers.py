@@ -286,11 +286,15 @@ def _respondent_name(assessment: Assessment) -> str:
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, actor_label: str = CEO_LABEL) -> list[AnswerError]:
+def assessment_submit(
+    *, assessment: Assessment, actor_label: str = CEO_LABEL, draft_memo: bool = True
+) -> list[AnswerError]:
     """Locks the answers when they are complete and valid; otherwise returns what is wrong.
 
     The CEO's submission moves the engagement to "submitted": it is what makes results and a
-    memo possible. A perspective's does not change the engagement's state."""
+    memo possible. A perspective's does not change the engagement's state. Once the CEO has
+    submitted, each submission has a worker prepare a draft memo (unless ``draft_memo`` is
+    off)."""
     locked = _locked_assessment(assessment)
     problems = assessment_problems(locked)
     if problems:

@@ -386,7 +386,10 @@ class Command(BaseCommand):
         self._perspective(engagement, cto, advisor, demo)
         if not _reached(demo.state, "submitted"):
             return
-        problems = assessment_submit(assessment=assessment, actor_label=label)
+        # The demo keeps one engagement at "submitted": no draft memo is made for it.
+        problems = assessment_submit(
+            assessment=assessment, actor_label=label, draft_memo=demo.state != "submitted"
+        )
         if problems:
             raise RuntimeError(f"demo answers for {demo.name} do not validate: {problems}")
         self._memo_stages(engagement, advisor, demo)
