@@ -80,6 +80,79 @@ def ceo_links(count: int) -> list[str]:
     return tokens
 
 
+SHOWCASE_CLIENT = "Bench Showcase"
+
+
+def showcase_engagement() -> int:
+    """An engagement as an advisor works on it: the CEO and the CTO have submitted, two memo
+    versions, the second sent to three board members, a trail of what happened. Made once
+    through the services (the render itself is skipped: the pages only read the rows)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from advisory.models import Client, Engagement, Person
+    from assessments.methodology.v2026_2 import PERSPECTIVE_CODES
+    from assessments.samples import REGULATED_LENDER, as_form_input
+    from assessments.services.answers import (
+        answer_save,
+        assessment_for,
+        assessment_submit,
+        perspective_for,
+    )
+    from assessments.services.invitations import invitation_send, perspective_invite
+    from reports.models import Delivery, MemoVersion
+    from reports.services.memos import memo_request
+
+    firm, advisor = bench_firm_and_advisor()
+    existing = Engagement.objects.filter(firm=firm, client__name=SHOWCASE_CLIENT).first()
+    if existing is not None:
+        return existing.pk
+    client = Client.objects.create(firm=firm, name=SHOWCASE_CLIENT, employees=2400)
+    ceo = Person.objects.create(
+        client=client, name="Cleo Mendes", email="cleo@s.example", role="ceo"
+    )
+    cto = Person.objects.create(client=client, name="Tom Okoro", email="tom@s.example", role="cto")
+    board = [
+        Person.objects.create(
+            client=client, name=n, email=f"{n.split()[0].lower()}@s.example", role="board"
+        )
+        for n in ("Ines Walker", "Raj Patel", "Mei Chen")
+    ]
+    engagement = Engagement.objects.create(
+        firm=firm,
+        client=client,
+        lead_advisor=advisor,
+        title="Who should lead AI",
+        board_meeting_date=timezone.localdate() + timedelta(days=30),
+    )
+    invitation_send(engagement=engagement, person=ceo, actor=advisor)
+    perspective_invite(engagement=engagement, person=cto, actor=advisor)
+    view = perspective_for(engagement, cto)
+    for code in PERSPECTIVE_CODES:
+        if code in REGULATED_LENDER:
+            answer_save(assessment=view, code=code, raw=as_form_input(REGULATED_LENDER[code]))
+    assert assessment_submit(assessment=view, draft_memo=False) == []
+    ceo_assessment = assessment_for(engagement)
+    for code, value in REGULATED_LENDER.items():
+        answer_save(assessment=ceo_assessment, code=code, raw=as_form_input(value))
+    assert assessment_submit(assessment=ceo_assessment, draft_memo=False) == []
+    for commentary in ("First view.", "After the CTO's answers."):
+        version = memo_request(engagement=engagement, actor=advisor, commentary=commentary)
+        MemoVersion.objects.filter(pk=version.pk).update(
+            state=MemoVersion.State.READY, page_count=6, approved_at=timezone.now()
+        )
+    for person in board:
+        Delivery.objects.create(
+            memo_version=version,
+            person=person,
+            token_hash=f"{person.pk:064d}",
+            sent_by=advisor,
+            expires_at=timezone.now() + timedelta(days=37),
+        )
+    return engagement.pk
+
+
 def advisor_session() -> str:
     from django.test import Client
 
@@ -271,6 +344,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--engagements", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--in-process", action="store_true", help="only the queries and CPU per request"
+    )
     args = parser.parse_args()
 
     tool = "wrk" if shutil.which("wrk") else "bench/loadgen.py (wrk not installed)"
@@ -295,6 +371,7 @@ def run(args: argparse.Namespace, tool: str) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     seed_engagements(args.engagements)
     tokens = ceo_links(args.concurrency)
+    showcase = showcase_engagement()
     session = advisor_session()
     csrf = _get_new_csrf_string()
     autosave_headers = {
@@ -313,8 +390,24 @@ def run(args: argparse.Namespace, tool: str) -> int:
             body="field=profile-employees&value=2400",
         ),
         Target("advisor dashboard", ["/"], headers={"Cookie": f"sessionid={session}"}),
+        Target(
+            "engagement page",
+            [f"/engagements/{showcase}/"],
+            headers={"Cookie": f"sessionid={session}"},
+        ),
+        Target(
+            "results page",
+            [f"/engagements/{showcase}/results/"],
+            headers={"Cookie": f"sessionid={session}"},
+        ),
     ]
     measured = in_process(targets)
+    if args.in_process:
+        print(f"\n  {'page':<24} {'queries':>8} {'CPU ms':>7}   (in-process, median of 10)")
+        for target in targets:
+            queries, cpu = measured[target.name]
+            print(f"  {target.name:<24} {queries:>8} {cpu * 1000:>7.2f}")
+        return 0
 
     server = Gunicorn(free_port(), args.workers)
     rounds: list[dict[str, dict[str, float]]] = []
