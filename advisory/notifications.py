@@ -1,7 +1,10 @@
-"""Emails to the lead advisor about their engagements: a respondent submitted, a memo failed
-to render, every director has opened the memo. Each can be turned off on the advisor's
-account page; each goes out at most once per condition (its outbox key) and is written to
-the engagement's audit trail."""
+"""Emails the app sends of its own accord about an engagement: reminders to the people who
+still have something to do before the board meeting, and notifications to the lead advisor
+(a respondent submitted, a memo failed to render, every director has opened the memo).
+
+Each goes out at most once per condition (its outbox key) and is written to the
+engagement's audit trail. Each notification can be turned off on the advisor's account page.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,66 @@ from advisory.outbox import email_queue
 SUBMISSION = "notify_on_submission"
 MEMO_FAILURE = "notify_on_memo_failure"
 BOARD_READ = "notify_on_board_read"
+
+APP_LABEL = "The app"
+
+
+def _send_once(
+    *,
+    engagement: Engagement,
+    to: str,
+    kind: str,
+    key: str,
+    template: str,
+    context: Mapping[str, object],
+    reply_to: str,
+    action: str,
+    summary: str,
+) -> Email | None:
+    draft = email_from_templates(
+        name=template,
+        context={**context, "engagement": engagement, "firm": engagement.firm},
+        to=to,
+        firm=engagement.firm,
+        reply_to=reply_to,
+    )
+    email = email_queue(draft, kind=kind, firm=engagement.firm, engagement=engagement, key=key)
+    if email is not None:
+        audit_record(
+            firm=engagement.firm,
+            engagement=engagement,
+            actor_label=APP_LABEL,
+            action=action,
+            summary=summary,
+        )
+    return email
+
+
+def reminder_send(
+    *,
+    engagement: Engagement,
+    to: str,
+    kind: str,
+    key: str,
+    template: str,
+    context: Mapping[str, object],
+    summary: str,
+) -> bool:
+    """Reminds someone of the engagement by email, from its lead advisor (replies reach
+    them); False when that reminder went before (same ``key``)."""
+    advisor = engagement.lead_advisor
+    sent = _send_once(
+        engagement=engagement,
+        to=to,
+        kind=kind,
+        key=f"reminder:{key}",
+        template=template,
+        context={**context, "advisor": advisor},
+        reply_to=advisor.email,
+        action="reminder.sent",
+        summary=summary,
+    )
+    return sent is not None
 
 
 def advisor_notify(
@@ -33,25 +96,14 @@ def advisor_notify(
     advisor = User.objects.get(pk=engagement.lead_advisor_id)
     if not advisor.is_active or not getattr(advisor, switch):
         return None
-    draft = email_from_templates(
-        name=template,
-        context={**context, "advisor": advisor, "engagement": engagement, "firm": engagement.firm},
-        to=advisor.email,
-        firm=engagement.firm,
-    )
-    email = email_queue(
-        draft,
-        kind=Email.Kind.NOTIFICATION,
-        firm=engagement.firm,
+    return _send_once(
         engagement=engagement,
+        to=advisor.email,
+        kind=Email.Kind.NOTIFICATION,
         key=f"notify:{key}",
+        template=template,
+        context={**context, "advisor": advisor},
+        reply_to="",
+        action="notification.sent",
+        summary=f"Told {advisor} by email that {about}",
     )
-    if email is not None:
-        audit_record(
-            firm=engagement.firm,
-            engagement=engagement,
-            actor_label="The app",
-            action="notification.sent",
-            summary=f"Told {advisor} by email that {about}",
-        )
-    return email

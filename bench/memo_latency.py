@@ -36,19 +36,9 @@ from bench.common import (
     print_machine,
     setup_django,
 )
+from bench.render import CHROMIUM, CHROMIUM_ARGS
 from bench.throughput import Worker, purge_broker
 from bench.web import WEB_ENV, Gunicorn, advisor_session, free_port
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def form_raw(value: object) -> str | list[str]:
@@ -184,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         server.wait_ready()
         base = f"http://127.0.0.1:{server.port}"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             context = browser.new_context()
             context.add_cookies(
                 [{"name": "sessionid", "value": session, "domain": "127.0.0.1", "path": "/"}]

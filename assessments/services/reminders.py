@@ -13,10 +13,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from advisory.audit import audit_record
-from advisory.emails import email_from_templates
 from advisory.models import Email
-from advisory.outbox import email_queue
+from advisory.notifications import reminder_send
 from assessments.models import Invitation
 
 REMINDER_DAYS = (10, 5)
@@ -45,40 +43,21 @@ def questionnaire_reminders_send(*, today: date) -> int:
 def _remind(invitation: Invitation, *, days: int) -> bool:
     engagement = invitation.engagement
     assessment = invitation.assessment
-    advisor = engagement.lead_advisor
-    draft = email_from_templates(
-        name="assessments/email/questionnaire_reminder",
+    return reminder_send(
+        engagement=engagement,
+        to=invitation.person.email,
+        kind=Email.Kind.QUESTIONNAIRE_REMINDER,
+        key=f"questionnaire:{assessment.pk}:{engagement.board_meeting_date}:{days}",
+        template="assessments/email/questionnaire_reminder",
         context={
             "person": invitation.person,
-            "engagement": engagement,
-            "firm": engagement.firm,
-            "advisor": advisor,
             "assessment": assessment,
             "invitation": invitation,
             "invitation_subject": invitation.email.subject if invitation.email else "",
             "days": days,
         },
-        to=invitation.person.email,
-        firm=engagement.firm,
-        reply_to=advisor.email,
-    )
-    email = email_queue(
-        draft,
-        kind=Email.Kind.QUESTIONNAIRE_REMINDER,
-        firm=engagement.firm,
-        engagement=engagement,
-        key=f"reminder:questionnaire:{assessment.pk}:{engagement.board_meeting_date}:{days}",
-    )
-    if email is None:
-        return False
-    audit_record(
-        firm=engagement.firm,
-        engagement=engagement,
-        actor_label="The app",
-        action="reminder.sent",
         summary=(
             f"Reminded {invitation.person.name} ({assessment.get_respondent_display()}) by "
             f"email to finish, {days} days before the board meeting"
         ),
     )
-    return True

@@ -31,6 +31,7 @@ from advisory.audit import audit_record
 from advisory.firms import firm_branding
 from advisory.logos import logo_read
 from advisory.models import Engagement, User
+from advisory.notifications import APP_LABEL
 from advisory.services import engagement_set_state
 from assessments.explanations import RECOMMENDATION_LABELS
 from assessments.methodology import Result, answers_sha256, method_for
@@ -45,7 +46,6 @@ from reports.tasks import render_memo_version as render_memo_version_task
 logger = logging.getLogger(__name__)
 
 WORKER_LABEL = "Memo renderer"
-APP_LABEL = "The app"
 # "At least a sentence": the reason for departing from the method's result.
 DEPARTURE_REASON_MIN_WORDS = 6
 _REASON_MAX = 1000

@@ -10,10 +10,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from advisory.audit import audit_record
-from advisory.emails import email_from_templates
 from advisory.models import Email, Person
-from advisory.outbox import email_queue
+from advisory.notifications import reminder_send
 from reports.models import Delivery
 
 REMINDER_DAYS = 3
@@ -43,40 +41,21 @@ def board_reminders_send(*, today: date) -> int:
 @transaction.atomic
 def _remind(delivery: Delivery) -> bool:
     engagement = delivery.memo_version.engagement
-    advisor = engagement.lead_advisor
-    draft = email_from_templates(
-        name="reports/email/board_reminder",
+    return reminder_send(
+        engagement=engagement,
+        to=delivery.person.email,
+        kind=Email.Kind.BOARD_REMINDER,
+        key=f"board:{delivery.pk}:{engagement.board_meeting_date}",
+        template="reports/email/board_reminder",
         context={
             "person": delivery.person,
-            "engagement": engagement,
-            "firm": engagement.firm,
-            "advisor": advisor,
             "delivery": delivery,
             "memo_subject": delivery.email.subject if delivery.email else "",
             "days": REMINDER_DAYS,
         },
-        to=delivery.person.email,
-        firm=engagement.firm,
-        reply_to=advisor.email,
-    )
-    email = email_queue(
-        draft,
-        kind=Email.Kind.BOARD_REMINDER,
-        firm=engagement.firm,
-        engagement=engagement,
-        key=f"reminder:board:{delivery.pk}:{engagement.board_meeting_date}",
-    )
-    if email is None:
-        return False
-    audit_record(
-        firm=engagement.firm,
-        engagement=engagement,
-        actor_label="The app",
-        action="reminder.sent",
         summary=(
             f"Reminded {delivery.person.name} by email that memo "
             f"v{delivery.memo_version.number} is unopened, {REMINDER_DAYS} days before the "
             "board meeting"
         ),
     )
-    return True

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client as HttpClient
 
-from tests.conftest import clear_cache
+from tests.conftest import clear_cache, require_postgresql, running_worker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make here
 # are still plain synchronous calls.
@@ -99,3 +99,12 @@ def describe(violations: list[dict]) -> str:
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def worker(django_db_blocker, settings, tmp_path):
+    """A real Celery worker for the journeys that need the pipeline (PostgreSQL and Redis)."""
+    require_postgresql()
+    settings.MEDIA_ROOT = tmp_path
+    with running_worker(django_db_blocker) as running:
+        yield running

@@ -18,7 +18,7 @@ from reports.models import MemoVersion
 from reports.services.memos import memo_approve, memo_render, memo_request, memo_revise
 from tests.assessments.factories import valid_answers
 from tests.browser.conftest import axe_violations, describe, shot, sign_in
-from tests.conftest import needs_redis, require_postgresql, running_worker, submit_answers
+from tests.conftest import needs_redis, submit_answers
 
 pytestmark = [
     pytest.mark.services,
@@ -28,14 +28,6 @@ pytestmark = [
 
 LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def worker(django_db_blocker, settings, tmp_path):
-    require_postgresql()
-    settings.MEDIA_ROOT = tmp_path
-    with running_worker(django_db_blocker) as running:
-        yield running
 
 
 def ready_version(engagement, advisor, previous: MemoVersion | None = None) -> MemoVersion:

@@ -19,7 +19,7 @@ from assessments.explanations import RECOMMENDATION_LABELS
 from assessments.questionnaire import SECTIONS
 from assessments.samples import REGULATED_LENDER
 from tests.browser.ui import answer_section
-from tests.conftest import PASSWORD, needs_redis, require_postgresql, running_worker
+from tests.conftest import PASSWORD, needs_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,14 +28,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     needs_redis,
 ]
-
-
-@pytest.fixture
-def worker(django_db_blocker, settings, tmp_path):
-    require_postgresql()
-    settings.MEDIA_ROOT = tmp_path
-    with running_worker(django_db_blocker) as running:
-        yield running
 
 
 def wait_for_email(to: str, timeout: float = 30) -> mail.EmailMessage:
