@@ -1,30 +1,25 @@
-"""Forms for the questionnaire, built from the one questionnaire definition.
+"""Forms around the questionnaire: what a step's post carries, and the advisor's invitations.
 
-The section form only renders and reads what was posted: checking an answer is the validator's
-job (``coerce_form_value``), so the form never adds messages of its own. Errors it shows are the
-ones stored with each answer, which is why an invalid value and its message survive a reload.
+A step's post is only read here: checking an answer is the validator's job
+(``coerce_form_value``), so nothing here adds messages of its own. The step's page itself is
+drawn from the questionnaire definition by ``assessments/step_fields.py``.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import BadRequest
-from django.forms.utils import ErrorDict
 from django.utils.datastructures import MultiValueDict
 
 from advisory.fields import IdChoiceField
 from advisory.models import Engagement, Person
 from assessments.models import Answer
-from assessments.plausibility import Finding
 from assessments.questionnaire import (
-    DIMENSIONS_BY_KEY,
-    SCALE_LABELS,
     Question,
     Section,
     figure_text,
@@ -45,55 +40,6 @@ def field_name(code: str) -> str:
 
 def code_for(name: str) -> str:
     return name.replace("-", ".")
-
-
-def _widget_attrs(question: Question) -> dict[str, str]:
-    if question.kind in ("integer", "number"):
-        # A text box, not type=number, so that "2,500,000" or "$2.5M" can be typed.
-        return {
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            "spellcheck": "false",
-            "class": "numeric-input",
-        }
-    return {}
-
-
-def _field(question: Question) -> forms.Field:
-    attrs = _widget_attrs(question)
-    # Dimension questions show both poles above the two scales, so no help text repeats them.
-    help_text = "" if question.dimension else question.help
-    common: dict[str, Any] = {"label": question.label, "help_text": help_text, "required": False}
-    kind = question.kind
-    if kind in ("integer", "number"):
-        return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
-    if kind == "text":
-        return forms.CharField(widget=forms.Textarea(attrs={**attrs, "rows": 5}), **common)
-    if kind == "choice":
-        choices = [(c.value, c.label) for c in question.offered_choices]
-        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=attrs), **common)
-    if kind == "multi":
-        choices = [(c.value, c.label) for c in question.choices]
-        choices.append((NONE_OF_THESE, "None of these"))
-        return forms.MultipleChoiceField(
-            choices=choices, widget=forms.CheckboxSelectMultiple(attrs=attrs), **common
-        )
-    if kind == "boolean":
-        return forms.ChoiceField(
-            choices=[(YES, "Yes"), (NO, "No")], widget=forms.RadioSelect(attrs=attrs), **common
-        )
-    if kind == "scale":
-        labels = question.scale_labels
-        choices = [
-            (str(point), f"{point} – {labels[point - 1]}" if labels else str(point))
-            for point in range(int(question.minimum or 1), int(question.maximum or 5) + 1)
-        ]
-        if question.dimension:
-            # One row of five on the page (includes/scale_row.html), not crispy's column.
-            common["label"] = "Today" if question.code.endswith(".today") else "In 24 months"
-            attrs = {**attrs, "class": "scale-input"}
-        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs=attrs), **common)
-    raise ValueError(f"{question.code}: no form field for kind {kind!r}")
 
 
 def is_asked(question: Question, answers: Mapping[str, Answer]) -> bool:
@@ -127,98 +73,6 @@ def _as_form_data(question: Question, raw: object) -> list[str]:
     if question.kind == "boolean" and isinstance(raw, bool):
         return [YES if raw else NO]
     return [str(raw)]
-
-
-class SectionForm(forms.Form):
-    """One step of the questionnaire, showing the stored answers and their stored errors."""
-
-    def __init__(
-        self,
-        section: Section,
-        answers: Mapping[str, Answer],
-        notes: Sequence[Finding] = (),
-    ) -> None:
-        data = MultiValueDict()
-        self.stored_errors: dict[str, str] = {}
-        for question in section.questions:
-            answer = answers.get(question.code)
-            if answer is None:
-                continue
-            data.setlist(field_name(question.code), shown_value(question, answer))
-            if answer.error:
-                self.stored_errors[field_name(question.code)] = answer.error
-        super().__init__(data=data)
-        self.answers = answers
-        # The "please check" notes of this step (assessments/plausibility.py), by field.
-        self.notes: dict[str, list[Finding]] = {}
-        for note in notes:
-            self.notes.setdefault(field_name(note.code), []).append(note)
-        self.shown = {name: data.getlist(name) for name in data}
-        self.section = section
-        self.questions = {field_name(q.code): q for q in section.questions}
-        for name, question in self.questions.items():
-            self.fields[name] = _field(question)
-        for name in self.stored_errors:
-            widget = self.fields[name].widget
-            widget.attrs["aria-describedby"] = " ".join(
-                part for part in (self._help_id(name), f"id_{name}_error") if part
-            )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    def shown_json(self) -> str:
-        """The answers as this page showed them, posted back so that untouched fields are
-        recognised and do not overwrite what another tab saved meanwhile."""
-        return json.dumps(self.shown, separators=(",", ":"))
-
-    def _help_id(self, name: str) -> str:
-        return f"id_{name}_helptext" if self.fields[name].help_text else ""
-
-    def full_clean(self) -> None:
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
-        for name, message in self.stored_errors.items():
-            self._errors[name] = self.error_class(
-                [message], renderer=self.renderer, field_id=self[name].auto_id
-            )
-
-    def groups(self) -> list[dict[str, Any]]:
-        """The fields in display order; the two scales of a dimension travel together. A
-        question asked only under a condition says which field controls it, and starts hidden
-        unless the stored answers meet the condition (the page's script follows changes)."""
-        groups: list[dict[str, Any]] = []
-        for name, question in self.questions.items():
-            item = {"field": self[name], "question": question, "notes": self.notes.get(name, [])}
-            if question.dimension:
-                item["points"] = [
-                    {"radio": radio, "words": question.scale_labels[index]}
-                    for index, radio in enumerate(self[name])
-                ]
-            if condition := question.shown_when:
-                item["shown_when"] = field_name(condition.code)
-                item["shown_values"] = " ".join(condition.values)
-                item["hidden"] = not is_asked(question, self.answers)
-            dimension = DIMENSIONS_BY_KEY[question.dimension] if question.dimension else None
-            if dimension is not None and groups and groups[-1]["dimension"] is dimension:
-                groups[-1]["items"].append(item)
-            else:
-                groups.append({"dimension": dimension, "items": [item]})
-        return groups
-
-    @property
-    def scale_labels(self) -> tuple[str, ...]:
-        return SCALE_LABELS
-
-    @property
-    def has_dimensions(self) -> bool:
-        return any(question.dimension for question in self.questions.values())
-
-    def error_items(self) -> list[dict[str, Any]]:
-        return [
-            {"field": self[name], "question": self.questions[name], "message": message}
-            for name, message in self.stored_errors.items()
-        ]
 
 
 # The page writes the field itself, so it is never near this size; the longest honest value

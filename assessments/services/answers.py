@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,7 +31,6 @@ from assessments.models import Answer, Assessment
 from assessments.plausibility import CHECKS_BY_KEY, Finding, findings
 from assessments.questionnaire import (
     QUESTIONNAIRE_VERSION,
-    Question,
     Questionnaire,
     questionnaire_for,
 )
@@ -102,21 +103,6 @@ def _locked_assessment(assessment: Assessment) -> Assessment:
     return locked
 
 
-def _upsert(assessment: Assessment, code: str, fields: dict[str, object]) -> Answer:
-    try:
-        with transaction.atomic():
-            answer, _ = Answer.objects.update_or_create(
-                assessment=assessment, code=code, defaults=fields
-            )
-    except IntegrityError:
-        # Another request created the row between our look-up and insert; update it instead.
-        answer = Answer.objects.get(assessment=assessment, code=code)
-        for name, value in fields.items():
-            setattr(answer, name, value)
-        answer.save()
-    return answer
-
-
 # What is kept of an answer as typed: enough to show any honest answer back in full (the longest
 # allowed text is 5,000 characters), not a place to store megabytes through a link.
 RAW_MAX_CHARS = 10_000
@@ -131,29 +117,117 @@ def _storable(raw: str | list[str]) -> str | list[str]:
     return raw.replace("\x00", "")[:RAW_MAX_CHARS]
 
 
-def _follow_dependents(locked: Assessment, questionnaire: Questionnaire, code: str) -> None:
-    """A question asked only under a condition (methodology 2026.2 §1: the AI leader's
-    reporting line, asked only when there is one) holds its hidden value when the condition
-    fails, and goes back to unanswered when it holds again."""
-    dependents: list[Question] = questionnaire.dependents.get(code, [])
-    if not dependents:
-        return
-    controlling = (
-        Answer.objects.filter(assessment=locked, code=code).values_list("value", flat=True).first()
+@dataclass(frozen=True)
+class Saved:
+    """What a save leaves: the answer as stored (None when it was cleared) and every "please
+    check" note open now, read under the same lock."""
+
+    answer: Answer | None
+    notes: list[Finding]
+
+
+def _lock_unsubmitted(assessment: Assessment, now: datetime) -> None:
+    """Takes the assessment's row lock for the rest of the transaction by recording the
+    activity; the same statement refuses answers that were submitted meanwhile."""
+    touched = Assessment.objects.filter(pk=assessment.pk, submitted_at__isnull=True).update(
+        last_activity_at=now
     )
-    for question in dependents:
-        condition = question.shown_when
-        assert condition is not None
-        if controlling is None or condition.shows(controlling):
-            Answer.objects.filter(
-                assessment=locked, code=question.code, value=condition.hidden
-            ).delete()
-        else:
-            _upsert(
-                locked,
-                question.code,
-                {"value": condition.hidden, "raw": condition.hidden, "error": ""},
-            )
+    if not touched:
+        raise AssessmentLocked
+
+
+def _answered(values: Mapping[str, object], questionnaire: Questionnaire) -> int:
+    return sum(1 for code in questionnaire.required_codes if values.get(code) is not None)
+
+
+def _answers_write(
+    assessment: Assessment,
+    *,
+    saved: list[Answer],
+    cleared: list[str],
+    actor_label: str,
+) -> dict[str, object]:
+    """Stores a set of answers as one change: one statement takes the lock, one reads the
+    answers under it, one upserts, and the answered count is kept from what was read rather
+    than counted again. Returns every stored value, by code, as it now stands.
+
+    A question asked only under a condition (methodology 2026.2 §1: the AI leader's reporting
+    line, asked only when there is one) holds its hidden value when the condition fails, and
+    goes back to unanswered when it holds again.
+    """
+    questionnaire = questionnaire_of(assessment)
+    now = timezone.now()
+    _lock_unsubmitted(assessment, now)
+    values = dict(assessment.answers.values_list("code", "value"))
+    upserts = {answer.code: answer for answer in saved}
+    deletes = set(cleared)
+    for answer in saved:
+        values[answer.code] = answer.value
+    for code in cleared:
+        values.pop(code, None)
+    for code in [*upserts, *cleared]:
+        for question in questionnaire.dependents.get(code, []):
+            condition = question.shown_when
+            assert condition is not None
+            controlling = values.get(code)
+            if controlling is None or condition.shows(controlling):
+                if question.code in values and values[question.code] == condition.hidden:
+                    deletes.add(question.code)
+                    values.pop(question.code)
+            else:
+                hidden = condition.hidden
+                upserts[question.code] = Answer(code=question.code, value=hidden, raw=hidden)
+                values[question.code] = hidden
+    if deletes - upserts.keys():
+        assessment.answers.filter(code__in=deletes - upserts.keys()).delete()
+    if upserts:
+        for answer in upserts.values():
+            answer.assessment = assessment
+        Answer.objects.bulk_create(
+            upserts.values(),
+            update_conflicts=True,
+            unique_fields=["assessment", "code"],
+            update_fields=["value", "raw", "error", "updated_at"],
+        )
+    answered = _answered(values, questionnaire)
+    changes: dict[str, object] = {}
+    if answered != assessment.answered_count:
+        changes["answered_count"] = answered
+    if assessment.started_at is None:
+        # The first answer: the only save that writes this, and the one the trail records.
+        started = Assessment.objects.filter(pk=assessment.pk, started_at__isnull=True)
+        if started.update(started_at=now):
+            _record_start(assessment, actor_label)
+        assessment.started_at = now
+    if changes:
+        Assessment.objects.filter(pk=assessment.pk).update(**changes)
+    assessment.answered_count = answered
+    assessment.last_activity_at = now
+    return values
+
+
+def _record_start(assessment: Assessment, actor_label: str) -> None:
+    engagement = assessment.engagement
+    if assessment.is_ceo and engagement.state == Engagement.State.INVITED:
+        engagement_set_state(engagement=engagement, state=Engagement.State.IN_PROGRESS)
+    audit_record(
+        firm=engagement.firm,
+        engagement=engagement,
+        actor_label=actor_label,
+        action="assessment.started",
+        summary="Started answering the assessment"
+        if assessment.is_ceo
+        else "Started giving their perspective",
+    )
+
+
+def _answer(assessment: Assessment, code: str, raw: str | list[str]) -> Answer:
+    """The answer as typed, checked: its typed value, or what was typed with its error."""
+    if code not in questionnaire_of(assessment).questions:
+        raise KeyError(code)
+    raw = _storable(raw)
+    value, error = coerce_form_value(code, raw)
+    return Answer(assessment=assessment, code=code, value=value, raw=raw, error=error or "")
 
 
 @transaction.atomic
@@ -166,52 +240,41 @@ def answer_save(
     is corrected. Raises AssessmentLocked after submission and KeyError for a code this
     respondent's questionnaire does not ask.
     """
-    questionnaire = questionnaire_of(assessment)
-    if code not in questionnaire.questions:
-        raise KeyError(code)
-    locked = _locked_assessment(assessment)
-    raw = _storable(raw)
-    value, error = coerce_form_value(code, raw)
-    answer = _upsert(locked, code, {"value": value, "raw": raw, "error": error or ""})
-    _follow_dependents(locked, questionnaire, code)
-    _progress_update(assessment, locked, actor_label)
+    answer = _answer(assessment, code, raw)
+    _answers_write(assessment, saved=[answer], cleared=[], actor_label=actor_label)
     return answer
 
 
 @transaction.atomic
 def answer_clear(*, assessment: Assessment, code: str, actor_label: str = CEO_LABEL) -> None:
     """Takes an answer back to "not answered", as unticking every box of a list question does."""
+    _answers_write(assessment, saved=[], cleared=[code], actor_label=actor_label)
+
+
+@transaction.atomic
+def answer_autosave(
+    *,
+    assessment: Assessment,
+    code: str,
+    values: list[str],
+    actor_label: str = CEO_LABEL,
+) -> Saved:
+    """Saves one field as the page sends it when it changes: a list question's ticked boxes
+    (none ticked: not answered), any other field's last value. Raises AssessmentLocked after
+    submission and KeyError for a code this respondent's questionnaire does not ask."""
     questionnaire = questionnaire_of(assessment)
-    locked = _locked_assessment(assessment)
-    Answer.objects.filter(assessment=locked, code=code).delete()
-    _follow_dependents(locked, questionnaire, code)
-    _progress_update(assessment, locked, actor_label)
-
-
-def _progress_update(assessment: Assessment, locked: Assessment, actor_label: str) -> None:
-    now = timezone.now()
-    locked.answered_count = locked.answers.filter(
-        code__in=questionnaire_of(locked).required_codes, value__isnull=False
-    ).count()
-    locked.last_activity_at = now
-    started = locked.started_at is None
-    if started:
-        locked.started_at = now
-    locked.save(update_fields=["answered_count", "last_activity_at", "started_at"])
-    engagement = locked.engagement
-    if locked.is_ceo and engagement.state == Engagement.State.INVITED:
-        engagement_set_state(engagement=engagement, state=Engagement.State.IN_PROGRESS)
-    if started:
-        audit_record(
-            firm=engagement.firm,
-            engagement=engagement,
-            actor_label=actor_label,
-            action="assessment.started",
-            summary="Started answering the assessment"
-            if locked.is_ceo
-            else "Started giving their perspective",
-        )
-    _copy_progress(assessment, locked)
+    question = questionnaire.questions[code]
+    if question.kind == "multi" and not values:
+        answer = None
+        stored = _answers_write(assessment, saved=[], cleared=[code], actor_label=actor_label)
+    else:
+        raw: str | list[str] = values if question.kind == "multi" else (values or [""])[-1]
+        answer = _answer(assessment, code, raw)
+        stored = _answers_write(assessment, saved=[answer], cleared=[], actor_label=actor_label)
+    notes = findings(
+        _typed_answers(stored, questionnaire), questionnaire, assessment.confirmed_checks
+    )
+    return Saved(answer=answer, notes=[note for note in notes if not note.confirmed])
 
 
 @transaction.atomic
@@ -225,14 +288,10 @@ def answers_save(
 
     ``None`` takes an answer back to "not answered". Raises AssessmentLocked after submission.
     """
-    saved = []
-    for code, raw in answers.items():
-        if raw is None:
-            answer_clear(assessment=assessment, code=code, actor_label=actor_label)
-        else:
-            saved.append(
-                answer_save(assessment=assessment, code=code, raw=raw, actor_label=actor_label)
-            )
+    saved = [_answer(assessment, code, raw) for code, raw in answers.items() if raw is not None]
+    cleared = [code for code, raw in answers.items() if raw is None]
+    if saved or cleared:
+        _answers_write(assessment, saved=saved, cleared=cleared, actor_label=actor_label)
     return saved
 
 
@@ -241,14 +300,23 @@ def _copy_progress(target: Assessment, source: Assessment) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def assessment_answers(assessment: Assessment) -> dict[str, object]:
+def assessment_answers(
+    assessment: Assessment, stored: Mapping[str, Answer] | None = None
+) -> dict[str, object]:
     """The typed answers, keyed by code; unanswered and invalid ones are left out, and so are
     codes this respondent's questionnaire does not ask. A question not asked because of an
-    earlier answer holds its implied value (no AI leader: reports to "none")."""
-    questionnaire = questionnaire_of(assessment)
+    earlier answer holds its implied value (no AI leader: reports to "none"). ``stored``: the
+    assessment's answers when the caller has read them already."""
+    if stored is None:
+        rows = dict(assessment.answers.filter(value__isnull=False).values_list("code", "value"))
+    else:
+        rows = {code: answer.value for code, answer in stored.items()}
+    return _typed_answers(rows, questionnaire_of(assessment))
+
+
+def _typed_answers(values: Mapping[str, object], questionnaire: Questionnaire) -> dict[str, object]:
     asked = questionnaire.questions
-    rows = assessment.answers.filter(value__isnull=False).values_list("code", "value")
-    answers = {code: value for code, value in rows if code in asked}
+    answers = {code: value for code, value in values.items() if code in asked and value is not None}
     for code, dependents in questionnaire.dependents.items():
         for question in dependents:
             condition = question.shown_when
@@ -351,10 +419,14 @@ def _draft_memo_on_commit(engagement_id: int) -> None:
     transaction.on_commit(publish)
 
 
-def assessment_findings(assessment: Assessment) -> list[Finding]:
+def assessment_findings(
+    assessment: Assessment, stored: Mapping[str, Answer] | None = None
+) -> list[Finding]:
     """The soft checks that hold for the answers so far, each marked confirmed or not."""
     return findings(
-        assessment_answers(assessment), questionnaire_of(assessment), assessment.confirmed_checks
+        assessment_answers(assessment, stored),
+        questionnaire_of(assessment),
+        assessment.confirmed_checks,
     )
 
 

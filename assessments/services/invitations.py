@@ -7,7 +7,7 @@ withdraws their earlier one. The link's state is :attr:`Invitation.link_state`.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -218,29 +218,47 @@ def invitation_resolve(token: str) -> Invitation | None:
     """The invitation a link token belongs to, usable or not; None for an unknown token."""
     if not token or len(token) > 200:
         return None
-    return (
-        Invitation.objects.select_related(
-            "engagement__firm", "engagement__client", "engagement__lead_advisor", "person"
+    try:
+        invitation = (
+            Invitation.objects.select_related(
+                "engagement__firm", "engagement__client", "engagement__lead_advisor", "person"
+            )
+            .select_related("assessment")
+            .get(token_hash=token_hash(token))
         )
-        .select_related("assessment")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    except Invitation.DoesNotExist:
+        return None
+    if invitation.assessment is not None:
+        # The answers' services read the engagement through the assessment: the same row.
+        invitation.assessment.engagement = invitation.engagement
+    return invitation
 
 
-@transaction.atomic
+# The engagement page shows when a link was last opened to the minute: a respondent moving
+# from step to step within it need not write the same moment again on every page.
+OPEN_RECORD_INTERVAL = timedelta(minutes=1)
+
+
 def invitation_record_open(*, invitation: Invitation) -> None:
     """Notes that the respondent opened the link; the audit trail hears of it at most once a
     day."""
     now = timezone.now()
     last = invitation.last_opened_at
     first_time = invitation.first_opened_at is None
+    new_day = last is None or timezone.localdate(last) != timezone.localdate(now)
+    if not new_day and now - last < OPEN_RECORD_INTERVAL:
+        return
+    with transaction.atomic():
+        _record_open(invitation, now, first_time=first_time, new_day=new_day)
+
+
+def _record_open(invitation: Invitation, now: datetime, *, first_time: bool, new_day: bool) -> None:
     Invitation.objects.filter(pk=invitation.pk).update(
         first_opened_at=invitation.first_opened_at or now, last_opened_at=now
     )
     invitation.first_opened_at = invitation.first_opened_at or now
     invitation.last_opened_at = now
-    if first_time or last is None or timezone.localdate(last) != timezone.localdate(now):
+    if first_time or new_day:
         audit_record(
             firm=invitation.engagement.firm,
             engagement=invitation.engagement,

@@ -21,7 +21,6 @@ from advisory.links import LinkState
 from advisory.tokens import token_hash
 from advisory.views.errors import rate_limited
 from assessments.forms import (
-    SectionForm,
     code_for,
     field_name,
     is_asked,
@@ -33,8 +32,7 @@ from assessments.plausibility import CHECKS_BY_KEY, Finding
 from assessments.questionnaire import Questionnaire, Section
 from assessments.services.answers import (
     AssessmentLocked,
-    answer_clear,
-    answer_save,
+    answer_autosave,
     answers_save,
     assessment_findings,
     assessment_problems,
@@ -47,6 +45,7 @@ from assessments.services.invitations import (
     invitation_resolve,
     respondent_label,
 )
+from assessments.step_fields import StepPage
 from assessments.views.common import (
     answer_sections,
     answers_by_code,
@@ -156,12 +155,11 @@ def step(
         return _save_step(request, token, invitation, assessment, questionnaire, index, answers)
     invitation_record_open(invitation=invitation)
     codes = {question.code for question in current.questions}
-    notes = [note for note in _open_notes(assessment) if note.code in codes]
-    form = SectionForm(current, answers, notes)
+    notes = [note for note in _open_notes(assessment, answers) if note.code in codes]
     context = _context(token, invitation, assessment) | {
         "section": current,
         "number": index + 1,
-        "form": form,
+        "page": StepPage(current, answers, notes),
         "previous": sections[index - 1] if index else None,
         "next": sections[index + 1] if index + 1 < len(sections) else None,
     }
@@ -228,20 +226,19 @@ def autosave(
     question = questionnaire_of(assessment).questions.get(code)
     if question is None:
         return JsonResponse({"ok": False, "error": "Unknown question."}, status=400)
-    values = request.POST.getlist("value")
-    who = respondent_label(invitation)
     try:
-        if question.kind == "multi" and not values:
-            answer_clear(assessment=assessment, code=code, actor_label=who)
-            answer = None
-        else:
-            raw: str | list[str] = values if question.kind == "multi" else (values or [""])[-1]
-            answer = answer_save(assessment=assessment, code=code, raw=raw, actor_label=who)
+        saved = answer_autosave(
+            assessment=assessment,
+            code=code,
+            values=request.POST.getlist("value"),
+            actor_label=respondent_label(invitation),
+        )
     except AssessmentLocked:
         return JsonResponse(
             {"ok": False, "error": "These answers were submitted and can no longer change."},
             status=409,
         )
+    answer = saved.answer
     error = answer.error if answer is not None else ""
     return JsonResponse(
         {
@@ -254,7 +251,7 @@ def autosave(
             # Every "please check" note open now, so the page redraws the ones it shows.
             "notes": [
                 {"key": note.key, "field": field_name(note.code), "message": note.message}
-                for note in _open_notes(assessment)
+                for note in saved.notes
             ],
         }
     )
@@ -296,8 +293,10 @@ def review(
     )
 
 
-def _open_notes(assessment: Assessment) -> list[Finding]:
-    return [note for note in assessment_findings(assessment) if not note.confirmed]
+def _open_notes(
+    assessment: Assessment, stored: Mapping[str, Answer] | None = None
+) -> list[Finding]:
+    return [note for note in assessment_findings(assessment, stored) if not note.confirmed]
 
 
 def _newly_asked(

@@ -99,10 +99,16 @@ def test_opening_is_recorded_once_a_day_in_the_audit_trail(engagement, ceo, advi
 
     invitation_record_open(invitation=invitation)
     first = Invitation.objects.get().first_opened_at
+    # Moving from step to step within the minute writes nothing more.
+    invitation_record_open(invitation=invitation_resolve(token))
+    assert Invitation.objects.get().last_opened_at == first
+
+    earlier = first - timedelta(minutes=2)
+    Invitation.objects.update(first_opened_at=earlier, last_opened_at=earlier)
     invitation_record_open(invitation=invitation_resolve(token))
 
     stored = Invitation.objects.get()
-    assert stored.first_opened_at == first
+    assert stored.first_opened_at == earlier
     assert stored.last_opened_at > first
     assert AuditEvent.objects.filter(action="invitation.opened").count() == 1
 

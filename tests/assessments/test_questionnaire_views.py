@@ -475,3 +475,62 @@ def test_a_stale_tab_posting_its_step_keeps_what_another_tab_saved(client, token
     assert stored["profile.employees"] == 200
     assert stored["profile.ai_role"] == "core"
     assert stored["profile.products"] == 3
+
+
+# --- Queries per request (issue 15: the figures are in bench/web.py; the counts are held here) --
+
+
+def _queries(action) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = action()
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_autosave_costs_at_most_six_queries_however_many_answers_there_are(
+    client, token, assessment
+):
+    autosave(client, token, "profile.employees", "320")
+    few = _queries(lambda: autosave(client, token, "profile.employees", "400"))
+    answer_all(assessment, valid_answers())
+    many = _queries(lambda: autosave(client, token, "profile.employees", "450"))
+
+    assert few <= 6
+    assert many == few
+    assert assessment_answers(assessment)["profile.employees"] == 450
+
+
+def test_a_step_page_reads_the_same_few_rows_however_many_answers_there_are(
+    client, token, assessment
+):
+    url = reverse("questionnaire_step", args=[token, "dimensions"])
+    client.get(url)  # the first open of the minute records it
+    few = _queries(lambda: client.get(url))
+    answer_all(assessment, valid_answers())
+    many = _queries(lambda: client.get(url))
+
+    assert few == many <= 3
+
+
+def test_the_answered_count_follows_every_kind_of_change(client, token, assessment):
+    """The count is kept from the answers read under the lock, not counted again: it must
+    match a fresh count after answering, correcting, breaking and clearing answers."""
+    autosave(client, token, "profile.employees", "320")
+    autosave(client, token, "profile.ai_functions", "sales", "support")
+    autosave(client, token, "profile.employees", "lots")
+    autosave(client, token, "profile.ai_functions")
+    autosave(client, token, "leadership.ai_leader", "none")
+    autosave(client, token, "profile.products", "3")
+
+    assessment.refresh_from_db()
+    counted = Answer.objects.filter(
+        assessment=assessment, code__in=REQUIRED_CODES, value__isnull=False
+    ).count()
+    assert assessment.answered_count == counted
+    assert {"profile.products", "leadership.ai_leader"} <= set(
+        Answer.objects.filter(assessment=assessment, value__isnull=False).values_list(
+            "code", flat=True
+        )
+    )
