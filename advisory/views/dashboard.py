@@ -34,5 +34,12 @@ class DashboardView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(filters=self.filters, query_string=query.urlencode())
+        chosen = self.filters.cleaned_data if self.filters.is_valid() else {}
+        context.update(
+            filters=self.filters,
+            # What the filter boxes show: the search as typed, the choices as understood.
+            search=self.request.GET.get("q", ""),
+            chosen=chosen,
+            query_string=query.urlencode(),
+        )
         return context

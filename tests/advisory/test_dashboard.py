@@ -67,3 +67,14 @@ def test_archived_engagements_are_hidden_unless_asked(advisor_http, engagement):
     assert engagement.title not in advisor_http.get(reverse("dashboard")).content.decode()
     shown = advisor_http.get(reverse("dashboard"), {"archived": "on"}).content.decode()
     assert engagement.title in shown
+
+
+def test_the_filter_boxes_show_what_was_asked_for(advisor_http, engagement):
+    response = advisor_http.get(
+        reverse("dashboard"), {"q": "Acme <b>", "state": "in_progress", "archived": "on"}
+    )
+
+    html = response.content.decode()
+    assert 'value="Acme &lt;b&gt;"' in html
+    assert '<option value="in_progress" selected>' in html
+    assert 'id="id_archived" class="form-check-input" checked' in html
