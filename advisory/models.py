@@ -464,6 +464,10 @@ class EmailQuerySet(models.QuerySet["Email"]):
     def for_engagement(self, engagement: Engagement) -> EmailQuerySet:
         return self.filter(engagement=engagement).order_by("-queued_at", "-pk")
 
+    def for_log(self) -> EmailQuerySet:
+        """Without the bodies and the attachment: what a list of emails shows."""
+        return self.defer(*Email.CONTENT_FIELDS)
+
     def unsent(self) -> EmailQuerySet:
         """Waiting to be sent, or failed and could be sent again."""
         return self.filter(state__in=[Email.State.QUEUED, Email.State.FAILED])
@@ -478,6 +482,9 @@ class Email(models.Model):
     its attachment dropped: the database keeps what was sent to whom and when, not a working
     copy of anyone's link.
     """
+
+    # What a list of emails leaves out (EmailQuerySet.for_log).
+    CONTENT_FIELDS = ("body_text", "body_html", "attachment")
 
     class Kind(models.TextChoices):
         CEO_INVITATION = "ceo_invitation", "Invitation to the assessment"

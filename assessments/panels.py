@@ -3,16 +3,15 @@ each leader invited to give a perspective."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
 from advisory.links import LinkState
 from advisory.models import Engagement, Person
-from assessments.forms import InviteForm, LeaderInviteForm
 from assessments.methodology import method_for
 from assessments.models import Assessment, Invitation
-from assessments.services.answers import assessment_for
 
 
 @dataclass(frozen=True)
@@ -30,21 +29,24 @@ def _latest_invitation(assessment: Assessment) -> Invitation | None:
     return invitations[0] if invitations else None
 
 
-def assessment_panel(engagement: Engagement) -> dict[str, object]:
-    ceo = assessment_for(engagement)
-    invitations = Invitation.objects.select_related(
-        "person", "engagement__client", "email"
-    ).order_by("-created_at")
+def assessment_panel(engagement: Engagement, ceo: Assessment) -> dict[str, object]:
+    """The two questionnaire panels. The invitation forms are drawn from the client's people,
+    read once; posting them goes through InviteForm and LeaderInviteForm, which check them."""
+    invitations = Invitation.objects.select_related("person", "email").order_by("-created_at")
     assessments = list(
         engagement.assessments.select_related("person").prefetch_related(
             Prefetch("invitations", queryset=invitations, to_attr="latest_invitations")
         )
     )
     ceo = next(a for a in assessments if a.pk == ceo.pk)
+    for assessment in assessments:
+        for invitation in assessment.latest_invitations:
+            invitation.engagement = engagement  # the link's state reads the client's archiving
     invitation = _latest_invitation(ceo)
-    has_ceo = Person.objects.filter(client_id=engagement.client_id).ceos().exists()
+    people = list(Person.objects.filter(client_id=engagement.client_id).active())
+    ceos = [person for person in people if person.role == Person.Role.CEO]
+    leaders = [person for person in people if person.role != Person.Role.CEO]
     state = invitation.link_state if invitation is not None else None
-    leader_form = LeaderInviteForm(engagement=engagement)
     reads_perspectives = method_for(ceo.methodology_version).perspectives
     return {
         "questionnaire": {
@@ -53,9 +55,12 @@ def assessment_panel(engagement: Engagement) -> dict[str, object]:
             "invitation_state": state,
             "invitation_usable": state == LinkState.USABLE,
             "submitted": ceo.is_submitted,
-            "can_invite": not ceo.is_submitted and not engagement.archived_at and has_ceo,
-            "has_ceo": has_ceo,
-            "invite_form": InviteForm(engagement=engagement),
+            "can_invite": not ceo.is_submitted and not engagement.archived_at and bool(ceos),
+            "has_ceo": bool(ceos),
+            "ceos": ceos,
+            # A fresh key each time the form is drawn: posting the same form twice issues
+            # one link.
+            "request_key": secrets.token_urlsafe(16),
             "methodology": ceo.methodology_version,
         },
         "perspectives": {
@@ -65,9 +70,8 @@ def assessment_panel(engagement: Engagement) -> dict[str, object]:
                 if not a.is_ceo
             ],
             "reads_perspectives": reads_perspectives,
-            "can_invite": reads_perspectives
-            and not engagement.archived_at
-            and leader_form.fields["person"].queryset.exists(),
-            "form": leader_form,
+            "can_invite": reads_perspectives and not engagement.archived_at and bool(leaders),
+            "leaders": leaders,
+            "request_key": secrets.token_urlsafe(16),
         },
     }

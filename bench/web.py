@@ -158,7 +158,7 @@ def advisor_session() -> str:
 
     _, advisor = bench_firm_and_advisor()
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(advisor, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(advisor, backend="advisory.backends.FirmModelBackend")
     return client.cookies["sessionid"].value
 
 

@@ -3,7 +3,8 @@ the deliveries with their download counts."""
 
 from __future__ import annotations
 
-from advisory.models import Engagement
+from advisory.models import Email, Engagement
+from assessments.models import Assessment
 from assessments.services.scoring import NotScorable, engagement_result
 from reports.forms import MemoForm
 from reports.models import Delivery, MemoVersion
@@ -12,19 +13,25 @@ from reports.services.memos import version_departure
 _PENDING = (MemoVersion.State.QUEUED, MemoVersion.State.RENDERING)
 
 
-def memo_panel(engagement: Engagement) -> dict[str, object]:
+def memo_panel(engagement: Engagement, ceo: Assessment) -> dict[str, object]:
     versions = list(
-        engagement.memo_versions.select_related("requested_by", "approved_by").order_by("-number")
+        engagement.memo_versions.select_related("requested_by", "approved_by")
+        .defer("answers")
+        .order_by("-number")
     )
     try:
-        result = engagement_result(engagement).result
+        result = engagement_result(engagement, ceo=ceo).result
     except NotScorable:
         result = None
     deliveries = list(
         Delivery.objects.filter(memo_version__engagement=engagement)
         .select_related("person", "memo_version", "email")
+        .defer(*(f"email__{name}" for name in Email.CONTENT_FIELDS), "memo_version__answers")
         .order_by("-sent_at")
     )
+    for delivery in deliveries:
+        # A link's state reads whether the engagement and its client were archived.
+        delivery.memo_version.engagement = engagement
     latest = versions[0] if versions else None
     return {
         "memo": {

@@ -108,7 +108,7 @@ def account_link(request: HttpRequest, token: str) -> HttpResponse:
             link.refresh_from_db()
             context = {"reason": "used", "link": link, "brand_firm": page_firm}
             return render(request, "advisory/account_link_invalid.html", context, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="advisory.backends.FirmModelBackend")
         messages.success(request, "Your password is set and you are signed in.")
         # Where the firm requires two-factor, the middleware takes them to set it up now.
         return redirect(settings.LOGIN_REDIRECT_URL)

@@ -11,6 +11,7 @@ from advisory.forms import EngagementForm
 from advisory.models import Client, Email, Engagement
 from advisory.services import engagement_archive, engagement_save
 from assessments.panels import assessment_panel
+from assessments.services.answers import assessment_for
 from reports.panels import memo_panel
 
 
@@ -41,12 +42,13 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Engagement.objects.select_related("client", "lead_advisor").with_ceo_progress(),
         pk=pk,
     )
+    ceo = assessment_for(engagement)
     context = {
         "engagement": engagement,
         "audit_events": engagement.audit_events.select_related("actor")[:100],
-        "emails": Email.objects.for_engagement(engagement)[:50],
-        **assessment_panel(engagement),
-        **memo_panel(engagement),
+        "emails": Email.objects.for_engagement(engagement).for_log()[:50],
+        **assessment_panel(engagement, ceo),
+        **memo_panel(engagement, ceo),
     }
     return render(request, "advisory/engagement_detail.html", context)
 

@@ -51,6 +51,9 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
 
 def assessment_for(engagement: Engagement) -> Assessment:
     """The engagement's CEO assessment, created on first use with the newest methodology."""
+    existing = Assessment.objects.ceo().filter(engagement=engagement).first()
+    if existing is not None:
+        return existing
     questionnaire = questionnaire_for(Assessment.Respondent.CEO)
     try:
         with transaction.atomic():
@@ -308,7 +311,8 @@ def assessment_answers(
     earlier answer holds its implied value (no AI leader: reports to "none"). ``stored``: the
     assessment's answers when the caller has read them already."""
     if stored is None:
-        rows = dict(assessment.answers.filter(value__isnull=False).values_list("code", "value"))
+        # all(): answers prefetched with the assessment are read from memory.
+        rows = {answer.code: answer.value for answer in assessment.answers.all()}
     else:
         rows = {code: answer.value for code, answer in stored.items()}
     return _typed_answers(rows, questionnaire_of(assessment))

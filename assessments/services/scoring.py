@@ -28,22 +28,34 @@ class NotScorable(Exception):
 def submitted_perspectives(engagement: Engagement) -> list[Assessment]:
     """Perspectives submitted so far, in the order they were submitted (§7 reads the first
     CTO perspective's capacity, so the order matters)."""
-    return list(engagement.assessments.perspectives().submitted().order_by("submitted_at", "pk"))
+    return list(
+        engagement.assessments.perspectives()
+        .submitted()
+        .select_related("person")
+        .prefetch_related("answers")
+        .order_by("submitted_at", "pk")
+    )
 
 
-def assessment_document(engagement: Engagement, *, version: str | None = None) -> dict[str, Any]:
+def assessment_document(
+    engagement: Engagement,
+    *,
+    version: str | None = None,
+    ceo: Assessment | None = None,
+    perspectives: list[Assessment] | None = None,
+) -> dict[str, Any]:
     """The engagement's assessment as methodology ``version`` (default: the engagement's own)
     reads it: the CEO's answers, flat, or with every submitted perspective in an envelope when
-    the version reads perspectives and there are some."""
-    ceo = assessment_for(engagement)
+    the version reads perspectives and there are some. ``ceo`` and ``perspectives``: the
+    CEO's assessment and :func:`submitted_perspectives`, when the caller has read them."""
+    ceo = ceo or assessment_for(engagement)
     method = method_for(version or ceo.methodology_version)
     answers = assessment_answers(ceo)
     if not method.perspectives:
         return answers
-    perspectives = [
-        {"role": p.respondent, "answers": assessment_answers(p)}
-        for p in submitted_perspectives(engagement)
-    ]
+    if perspectives is None:
+        perspectives = submitted_perspectives(engagement)
+    perspectives = [{"role": p.respondent, "answers": assessment_answers(p)} for p in perspectives]
     return {"answers": answers, "perspectives": perspectives} if perspectives else answers
 
 
@@ -53,13 +65,19 @@ class Scored:
     result: Result
 
 
-def engagement_result(engagement: Engagement, *, version: str | None = None) -> Scored:
+def engagement_result(
+    engagement: Engagement,
+    *,
+    version: str | None = None,
+    ceo: Assessment | None = None,
+    perspectives: list[Assessment] | None = None,
+) -> Scored:
     """The submitted assessment scored with the engagement's methodology (or ``version``)."""
-    ceo = assessment_for(engagement)
+    ceo = ceo or assessment_for(engagement)
     if not ceo.is_submitted:
         raise NotScorable("The CEO has not submitted the assessment yet.")
     version = version or ceo.methodology_version
-    document = assessment_document(engagement, version=version)
+    document = assessment_document(engagement, version=version, ceo=ceo, perspectives=perspectives)
     method = method_for(version)
     errors = method.validate(document)
     if errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -36,6 +37,7 @@ from assessments.services.scoring import (
     submitted_perspectives,
 )
 from assessments.views.common import answer_sections, answers_by_code
+from reports.models import MemoVersion
 
 
 @never_cache
@@ -134,9 +136,11 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _results_context(engagement: Engagement, assessment: Assessment) -> dict[str, object]:
     """The scored result in the words the memo uses, from the stored answers: the CEO's and
-    every perspective submitted so far."""
+    every perspective submitted so far, each read once."""
+    prefetch_related_objects([assessment], "answers")
+    perspectives = submitted_perspectives(engagement)
     try:
-        scored = engagement_result(engagement)
+        scored = engagement_result(engagement, ceo=assessment, perspectives=perspectives)
     except NotScorable as problem:
         return {"not_scorable": str(problem)}
     result = scored.result
@@ -146,7 +150,7 @@ def _results_context(engagement: Engagement, assessment: Assessment) -> dict[str
     narrow = dimension_chart_svg(
         result.dimensions, accent=accent, id_prefix="dimension-chart-narrow", narrow=True
     )
-    perspectives = submitted_perspectives(engagement)
+    newest = engagement.memo_versions.defer("answers").order_by("-number").first()
     context: dict[str, object] = {
         "result": result,
         "words": present(result, scored.document, client_name=engagement.client.name),
@@ -170,8 +174,12 @@ def _results_context(engagement: Engagement, assessment: Assessment) -> dict[str
             )
             for note in notes
         ],
-        "perspectives_not_in_memo": _perspectives_since_last_memo(engagement),
-        "departing_memo": _departing_memo(engagement),
+        # Perspectives submitted after the newest memo version was requested: they reach the
+        # memo only through a new version.
+        "perspectives_not_in_memo": [
+            p for p in perspectives if newest and p.submitted_at > newest.requested_at
+        ],
+        "departing_memo": _departing_memo(newest),
     }
     return context
 
@@ -185,9 +193,8 @@ def _size_difference(engagement: Engagement, assessment: Assessment) -> dict[str
     return {"answered": answered, "recorded": recorded}
 
 
-def _departing_memo(engagement: Engagement) -> dict[str, object] | None:
+def _departing_memo(newest: MemoVersion | None) -> dict[str, object] | None:
     """The newest memo version, when the advisor departs in it from the method's result."""
-    newest = engagement.memo_versions.order_by("-number").first()
     if newest is None or not newest.departs:
         return None
     structure = RECOMMENDATION_LABELS[newest.advisor_recommendation]
@@ -197,20 +204,6 @@ def _departing_memo(engagement: Engagement) -> dict[str, object] | None:
         return text[:1].lower() + text[1:]
 
     return {"version": newest, "recommends": f"{mid(structure)} ({mid(line)})"}
-
-
-def _perspectives_since_last_memo(engagement: Engagement) -> list[Assessment]:
-    """Perspectives submitted after the newest memo version was requested: they reach the
-    memo only through a new version."""
-    newest = engagement.memo_versions.order_by("-number").first()
-    if newest is None:
-        return []
-    return list(
-        engagement.assessments.perspectives()
-        .submitted()
-        .filter(submitted_at__gt=newest.requested_at)
-        .select_related("person")
-    )
 
 
 def _newer_methodology(engagement: Engagement, assessment: Assessment) -> dict[str, object]:
