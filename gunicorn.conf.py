@@ -14,3 +14,10 @@ logger_class = "advisory.redaction.RedactingGunicornLogger"
 # gunicorn's runtime control socket is unused here; without it, several servers on one machine
 # (make run beside the tests, say) do not contend for the same socket path.
 control_socket_disable = True
+
+
+def post_fork(server, worker):
+    # Each worker opens its own connections (never the master's, which it must not share).
+    from advisory.warmup import worker_connect
+
+    worker_connect()

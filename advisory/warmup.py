@@ -49,3 +49,16 @@ def web_warm_up() -> None:
         compiled,
         (time.perf_counter() - started) * 1000,
     )
+
+
+def worker_connect() -> None:
+    """Opens this worker's database and cache connections before its first request, which
+    would otherwise pay for them. A service that is down is the first request's to report."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    try:
+        connection.ensure_connection()
+        cache.get("warm-up")
+    except Exception:  # a worker that cannot connect still starts
+        logger.warning("Could not connect before the first request", exc_info=True)
