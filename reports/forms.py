@@ -60,6 +60,11 @@ class MemoForm(forms.Form):
             initial.setdefault("reason", departure.reason)
         super().__init__(*args, **kwargs)
         self.result = result
+        # Drawn by includes/field.html rather than crispy-forms (the engagement page shows
+        # this form every time it is opened), so the widgets carry Bootstrap's classes.
+        for field in self.fields.values():
+            base = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = base
         method = RECOMMENDATION_LABELS[result.recommendation]
         line = REPORTING_LINE_LABELS[result.reporting_line]
         self.fields["recommendation"].choices = [
