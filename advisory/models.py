@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import FilteredRelation, Q, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -314,13 +315,34 @@ class EngagementQuerySet(models.QuerySet["Engagement"]):
         return self.filter(archived_at__isnull=True)
 
     def with_ceo_progress(self) -> EngagementQuerySet:
-        """Each engagement with its CEO's assessment as ``ceo_assessment`` (or None), joined
-        in the same query: the state badge shows how far the CEO got."""
-        ceo = FilteredRelation("assessments", condition=Q(assessments__respondent="ceo"))
-        return self.annotate(ceo_assessment=ceo).select_related("ceo_assessment")
+        """Each engagement with how far its CEO got (:attr:`Engagement.ceo_progress`), read
+        in the same query: the state badge shows it."""
+        # By name, as a foreign key would: firm and engagement records import no assessment.
+        ceo = apps.get_model("assessments", "Assessment").objects.filter(
+            engagement=OuterRef("pk"), respondent="ceo"
+        )
+        return self.annotate(
+            ceo_answered=Subquery(ceo.values("answered_count")[:1]),
+            ceo_required=Subquery(ceo.values("required_count")[:1]),
+        )
 
     def for_dashboard(self) -> EngagementQuerySet:
-        return self.select_related("client", "lead_advisor").with_ceo_progress()
+        """What a row of the dashboard shows, and no more: it lists 25 at a time."""
+        return (
+            self.select_related("client", "lead_advisor")
+            .with_ceo_progress()
+            .only(
+                "title",
+                "state",
+                "board_meeting_date",
+                "updated_at",
+                "archived_at",
+                "client__name",
+                "lead_advisor__first_name",
+                "lead_advisor__last_name",
+                "lead_advisor__email",
+            )
+        )
 
 
 class Engagement(models.Model):
@@ -369,6 +391,15 @@ class Engagement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("engagement_detail", args=[self.pk])
+
+    @property
+    def ceo_progress(self) -> int | None:
+        """The share of the CEO's required questions answered, in percent, for an engagement
+        read with :meth:`EngagementQuerySet.with_ceo_progress`; None without an assessment."""
+        required = getattr(self, "ceo_required", None)
+        if required is None:
+            return None
+        return round(100 * self.ceo_answered / required) if required else 0
 
 
 class AuditEvent(models.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.views.generic import ListView
 
@@ -18,7 +19,7 @@ class DashboardView(LoginRequiredMixin, ListView):
 
     def get_queryset(self) -> QuerySet[Engagement]:
         self.filters = DashboardFilterForm(self.request.GET or None)
-        engagements = Engagement.objects.for_firm(firm_for(self.request.user)).for_dashboard()
+        engagements = Engagement.objects.for_firm(firm_for(self.request.user))
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
         if not data.get("archived"):
             engagements = engagements.active()
@@ -28,7 +29,14 @@ class DashboardView(LoginRequiredMixin, ListView):
             )
         if state := data.get("state"):
             engagements = engagements.filter(state=state)
-        return engagements
+        self.matching = engagements
+        return engagements.for_dashboard()
+
+    def get_paginator(self, queryset: QuerySet[Engagement], *args: Any, **kwargs: Any) -> Paginator:
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        # Counted without the columns and progress each row reads: the same rows, cheaper.
+        paginator.count = self.matching.count()
+        return paginator
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
