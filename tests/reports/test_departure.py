@@ -124,6 +124,9 @@ def test_the_engagement_page_form_keeps_everything_typed_on_an_error(
     assert response.status_code == 400
     page = response.content.decode()
     assert "at least one full sentence" in page
+    # The reason's box is marked for screen readers and points at its message.
+    assert 'aria-invalid="true" aria-describedby="id_reason_helptext id_reason_error"' in page
+    assert 'id="id_reason_error"' in page
     assert "Our view." in page and "Too short." in page
     assert 'value="full_time_caio" selected' in page
     assert not MemoVersion.objects.exists()
