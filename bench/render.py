@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-OVERHEAD_TARGET = 1.15
+OVERHEAD_TARGET = 1.05  # issue 15: the product against bare WeasyPrint, CPU
 
 
 class Timing(NamedTuple):
@@ -376,19 +376,14 @@ def main() -> int:
     finally:
         printer.close()
     figure("Chromium print (warm browser, tagged PDF), warm", ms(median(chromium)))
-    figure(
-        "product/Chromium, warm",
-        f"{median(wall(product)) / median(chromium):.2f}",
-        "<= 1.00 (product at least as fast)",
-    )
+    # WeasyPrint's layout is the cost and the stack is fixed: a reference, not a target.
+    figure("product/Chromium, warm (reference)", f"{median(wall(product)) / median(chromium):.2f}")
     cold_first = median(r["first_s"] for r in cold_chromium)
     cold_launch = median(r["launch_s"] for r in cold_chromium)
     figure("Chromium first print after launch, cold", ms(cold_first))
     figure("Chromium launch", ms(cold_launch))
     figure(
-        "product/Chromium first print, cold",
-        f"{median(cold_product) / cold_first:.2f}",
-        "<= 1.00",
+        "product/Chromium first print, cold (reference)", f"{median(cold_product) / cold_first:.2f}"
     )
     print_load_after()
     return 0
