@@ -16,7 +16,7 @@ logger_class = "advisory.redaction.RedactingGunicornLogger"
 control_socket_disable = True
 
 
-def post_fork(server, worker):
+def post_fork(server: object, worker: object) -> None:
     # Each worker opens its own connections (never the master's, which it must not share).
     from advisory.warmup import worker_connect
 

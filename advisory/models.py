@@ -306,6 +306,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    @property
+    def name_and_role(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
 
 class EngagementQuerySet(models.QuerySet["Engagement"]):
     def for_firm(self, firm: Firm) -> EngagementQuerySet:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver
 
@@ -44,6 +45,8 @@ def web_warm_up() -> None:
                 continue
             compiled += 1
     get_resolver().url_patterns  # noqa: B018 - imports every view and compiles the routes
+    # gunicorn forks its workers from this process: none may inherit a connection of its own.
+    connections.close_all()
     logger.info(
         "Web process warmed up: %s templates in %.0f ms",
         compiled,

@@ -167,4 +167,4 @@ class LeaderInviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["person"]
         field.queryset = Person.objects.filter(client=engagement.client).leaders()
-        field.label_from_instance = lambda p: f"{p.name} ({p.get_role_display()})"
+        field.label_from_instance = lambda p: p.name_and_role

@@ -3,13 +3,13 @@ each leader invited to give a perspective."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
 from advisory.links import LinkState
-from advisory.models import Engagement, Person
+from advisory.models import Engagement
+from assessments.forms import InviteForm, LeaderInviteForm
 from assessments.methodology import method_for
 from assessments.models import Assessment, Invitation
 
@@ -30,8 +30,7 @@ def _latest_invitation(assessment: Assessment) -> Invitation | None:
 
 
 def assessment_panel(engagement: Engagement, ceo: Assessment) -> dict[str, object]:
-    """The two questionnaire panels. The invitation forms are drawn from the client's people,
-    read once; posting them goes through InviteForm and LeaderInviteForm, which check them."""
+    """The two questionnaire panels, with the invitation forms' choices read once each."""
     invitations = Invitation.objects.select_related("person", "email").order_by("-created_at")
     assessments = list(
         engagement.assessments.select_related("person").prefetch_related(
@@ -43,9 +42,11 @@ def assessment_panel(engagement: Engagement, ceo: Assessment) -> dict[str, objec
         for invitation in assessment.latest_invitations:
             invitation.engagement = engagement  # the link's state reads the client's archiving
     invitation = _latest_invitation(ceo)
-    people = list(Person.objects.filter(client_id=engagement.client_id).active())
-    ceos = [person for person in people if person.role == Person.Role.CEO]
-    leaders = [person for person in people if person.role != Person.Role.CEO]
+    invite_form = InviteForm(engagement=engagement)
+    leader_form = LeaderInviteForm(engagement=engagement)
+    # The forms' own choices, read once each for the page to draw (posting checks them again).
+    ceos = list(invite_form.fields["person"].queryset)
+    leaders = list(leader_form.fields["person"].queryset)
     state = invitation.link_state if invitation is not None else None
     reads_perspectives = method_for(ceo.methodology_version).perspectives
     return {
@@ -58,9 +59,7 @@ def assessment_panel(engagement: Engagement, ceo: Assessment) -> dict[str, objec
             "can_invite": not ceo.is_submitted and not engagement.archived_at and bool(ceos),
             "has_ceo": bool(ceos),
             "ceos": ceos,
-            # A fresh key each time the form is drawn: posting the same form twice issues
-            # one link.
-            "request_key": secrets.token_urlsafe(16),
+            "invite_form": invite_form,
             "methodology": ceo.methodology_version,
         },
         "perspectives": {
@@ -72,6 +71,6 @@ def assessment_panel(engagement: Engagement, ceo: Assessment) -> dict[str, objec
             "reads_perspectives": reads_perspectives,
             "can_invite": reads_perspectives and not engagement.archived_at and bool(leaders),
             "leaders": leaders,
-            "request_key": secrets.token_urlsafe(16),
+            "form": leader_form,
         },
     }

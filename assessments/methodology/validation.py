@@ -8,7 +8,9 @@ What §1 of 2026.2 spells out, and 2026.1 was read the same way (``docs/methodol
 - A whole number must be a JSON integer: ``3.0`` is refused like ``3.5``, and ``true`` is not 1.
 - An amount (``number``) may be an integer or a decimal, but never NaN or infinite.
 - A list answer may not name the same choice twice.
-- An optional answer that is absent or ``null`` counts as not answered.
+- An optional answer may be left out; ``null`` is not text, so it is a wrong type like any
+  other (§1 calls the question optional, not nullable, and §7 says of ``perspectives`` that
+  ``null`` is an error: the literal reading).
 """
 
 from __future__ import annotations
@@ -293,7 +295,7 @@ def _validate_mapping(
             continue
         value = answers[code]
         if value is None:
-            problem = f"expected {expected}, got null" if required else None
+            problem = f"expected {expected}, got null"
         else:
             try:
                 problem = check(value)

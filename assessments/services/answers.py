@@ -123,7 +123,7 @@ def _storable(raw: str | list[str]) -> str | list[str]:
 @dataclass(frozen=True)
 class Saved:
     """What a save leaves: the answer as stored (None when it was cleared) and every "please
-    check" note open now, read under the same lock."""
+    check" note open now, from the answers read under the save's lock."""
 
     answer: Answer | None
     notes: list[Finding]
@@ -161,7 +161,11 @@ def _answers_write(
     questionnaire = questionnaire_of(assessment)
     now = timezone.now()
     _lock_unsubmitted(assessment, now)
+    # Answers read with the assessment earlier in the request are out of date from here on.
+    getattr(assessment, "_prefetched_objects_cache", {}).pop("answers", None)
     values = dict(assessment.answers.values_list("code", "value"))
+    before = _answered(values, questionnaire)
+    given = {answer.code for answer in saved}
     upserts = {answer.code: answer for answer in saved}
     deletes = set(cleared)
     for answer in saved:
@@ -174,7 +178,9 @@ def _answers_write(
             assert condition is not None
             controlling = values.get(code)
             if controlling is None or condition.shows(controlling):
-                if question.code in values and values[question.code] == condition.hidden:
+                # Back to unanswered, unless this same change answers it.
+                hidden_held = values.get(question.code) == condition.hidden
+                if hidden_held and question.code not in given:
                     deletes.add(question.code)
                     values.pop(question.code)
             else:
@@ -193,17 +199,20 @@ def _answers_write(
             update_fields=["value", "raw", "error", "updated_at"],
         )
     answered = _answered(values, questionnaire)
-    changes: dict[str, object] = {}
-    if answered != assessment.answered_count:
-        changes["answered_count"] = answered
+    # Written when this change moves the count, or when the row's count is out of step with
+    # its answers (the required questions change with a methodology move); the object in hand
+    # may be older than the lock, so the answers read under it decide.
+    if answered != before or answered != assessment.answered_count:
+        Assessment.objects.filter(pk=assessment.pk).update(answered_count=answered)
     if assessment.started_at is None:
-        # The first answer: the only save that writes this, and the one the trail records.
-        started = Assessment.objects.filter(pk=assessment.pk, started_at__isnull=True)
-        if started.update(started_at=now):
+        # The first answer: the one save that records the start (another may have won).
+        first = Assessment.objects.filter(pk=assessment.pk, started_at__isnull=True)
+        if first.update(started_at=now):
             _record_start(assessment, actor_label)
         assessment.started_at = now
-    if changes:
-        Assessment.objects.filter(pk=assessment.pk).update(**changes)
+    engagement = assessment.engagement
+    if assessment.is_ceo and engagement.state == Engagement.State.INVITED:
+        engagement_set_state(engagement=engagement, state=Engagement.State.IN_PROGRESS)
     assessment.answered_count = answered
     assessment.last_activity_at = now
     return values
@@ -211,8 +220,6 @@ def _answers_write(
 
 def _record_start(assessment: Assessment, actor_label: str) -> None:
     engagement = assessment.engagement
-    if assessment.is_ceo and engagement.state == Engagement.State.INVITED:
-        engagement_set_state(engagement=engagement, state=Engagement.State.IN_PROGRESS)
     audit_record(
         firm=engagement.firm,
         engagement=engagement,

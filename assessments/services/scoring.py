@@ -55,8 +55,8 @@ def assessment_document(
         return answers
     if perspectives is None:
         perspectives = submitted_perspectives(engagement)
-    perspectives = [{"role": p.respondent, "answers": assessment_answers(p)} for p in perspectives]
-    return {"answers": answers, "perspectives": perspectives} if perspectives else answers
+    views = [{"role": p.respondent, "answers": assessment_answers(p)} for p in perspectives]
+    return {"answers": answers, "perspectives": views} if views else answers
 
 
 @dataclass(frozen=True)

@@ -515,8 +515,6 @@ def mutated_envelopes(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
 
         code = draw(st.sampled_from(PERSPECTIVE_CODES))
         target["answers"][code] = draw(st.sampled_from(WRONG[QUESTIONS[code].kind]))
-        if target["answers"][code] is None and code == "context.concerns":
-            target["answers"][code] = 42
         return document, f"perspectives.{index}.{code}"
     if mutation == "role":
         target["role"] = draw(st.sampled_from(["ceo", "CTO", "", 1, None]))

@@ -534,3 +534,20 @@ def test_the_answered_count_follows_every_kind_of_change(client, token, assessme
             "code", flat=True
         )
     )
+
+
+def test_the_count_stays_true_when_two_requests_began_with_the_same_count(token, assessment):
+    """Two saves of different questions, each request holding the assessment as it was when
+    it began: the second, made after the first had moved the count, still leaves it true."""
+    answer_save(assessment=assessment, code="profile.products", raw="3")
+    first = Assessment.objects.get(pk=assessment.pk)
+    second = Assessment.objects.get(pk=assessment.pk)
+
+    answer_save(assessment=first, code="profile.employees", raw="320")
+    answer_save(assessment=second, code="profile.products", raw="three")
+
+    stored = Assessment.objects.get(pk=assessment.pk)
+    counted = Answer.objects.filter(
+        assessment=assessment, code__in=REQUIRED_CODES, value__isnull=False
+    ).count()
+    assert stored.answered_count == counted == 1
