@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -24,11 +27,19 @@ from reports.models import Delivery, MemoVersion
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-@pytest.fixture
-def demo(settings, tmp_path) -> Firm:
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
-    return Firm.objects.get(name=FIRM_NAME)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Firm]:
+    """Loaded once for the module inside a transaction rolled back at its end, as Django's
+    ``setUpTestData`` does: each test runs in a savepoint within it and sees the demo as
+    loaded. Loading it takes seconds; the tests only read it (or load it again)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield Firm.objects.get(name=FIRM_NAME)
+        transaction.set_rollback(True)
 
 
 def counts() -> dict[str, int]:

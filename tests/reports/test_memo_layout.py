@@ -1,21 +1,20 @@
 """The memo a board acts on, read back from the PDF: decision first, page by page.
 
-Word positions come from poppler's ``pdftotext -bbox``; text from pypdf.
+Word positions and text both come from poppler's ``pdftotext``, read once per memo: the
+module renders nine memos and every test reads them.
 """
 
 from __future__ import annotations
 
+import functools
 import html
-import io
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from assessments.presenter import Departure
 from assessments.questionnaire import DIMENSIONS
@@ -44,12 +43,15 @@ class Page:
         return max(body, default=0) / self.height
 
 
-def pages_of(pdf: bytes, tmp_path: Path) -> list[Page]:
-    source = tmp_path / "memo.pdf"
-    source.write_bytes(pdf)
-    out = subprocess.run(
-        ["pdftotext", "-bbox", str(source), "-"], capture_output=True, text=True, check=True
-    ).stdout
+@functools.cache
+def _pdftotext(pdf: bytes, *options: str) -> str:
+    return subprocess.run(
+        ["pdftotext", *options, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def pages_of(pdf: bytes) -> list[Page]:
+    out = _pdftotext(pdf, "-bbox")
     pages = []
     for page in re.finditer(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', out, re.S):
         words = [
@@ -64,8 +66,7 @@ def pages_of(pdf: bytes, tmp_path: Path) -> list[Page]:
 
 
 def text_of(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    return " ".join(_pdftotext(pdf).split())
 
 
 STRUCTURE_TITLES = (
@@ -121,18 +122,16 @@ def rendered() -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_a_typical_memo_is_at_most_six_pages_and_no_page_is_nearly_empty(
-    rendered, name, tmp_path
-) -> None:
-    pages = pages_of(rendered[name], tmp_path)
+def test_a_typical_memo_is_at_most_six_pages_and_no_page_is_nearly_empty(rendered, name) -> None:
+    pages = pages_of(rendered[name])
     assert len(pages) <= 6
     for number, page in enumerate(pages[:-1], start=1):
         assert page.filled_to >= 1 / 3, f"page {number} of {name} is {page.filled_to:.0%} full"
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_the_decision_sentence_sits_in_the_top_third_of_page_one(rendered, name, tmp_path) -> None:
-    first = pages_of(rendered[name], tmp_path)[0]
+def test_the_decision_sentence_sits_in_the_top_third_of_page_one(rendered, name) -> None:
+    first = pages_of(rendered[name])[0]
     words = first.words
     text = [w for _, _, w in words]
     start = next(i for i in range(len(text)) if text[i : i + 3] == ["The", "board", "is"])
@@ -150,8 +149,8 @@ def test_the_memo_speaks_board_language(rendered, name) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_the_options_name_all_three_structures_and_mark_one(rendered, name, tmp_path) -> None:
-    pages = pages_of(rendered[name], tmp_path)
+def test_the_options_name_all_three_structures_and_mark_one(rendered, name) -> None:
+    pages = pages_of(rendered[name])
     (page,) = [p for p in pages if "three options" in p.text]
     for title in (
         "One seat: the CTO leads AI",
@@ -163,11 +162,9 @@ def test_the_options_name_all_three_structures_and_mark_one(rendered, name, tmp_
     assert "THE METHOD'S RESULT" not in page.text
 
 
-def test_no_dimension_row_is_split_and_a_continued_table_repeats_its_header(
-    rendered, tmp_path
-) -> None:
+def test_no_dimension_row_is_split_and_a_continued_table_repeats_its_header(rendered) -> None:
     for name, pdf in rendered.items():
-        pages = pages_of(pdf, tmp_path)
+        pages = pages_of(pdf)
         for dimension in DIMENSIONS:
             pole = " ".join(dimension.caio_pole.split()[-3:])
             holding = [p for p in pages if pole in p.text and dimension.name.split()[0] in p.text]
@@ -186,7 +183,7 @@ def test_an_empty_commentary_leaves_no_trace(rendered) -> None:
     assert "The advisor's view" in text_of(rendered["growing_saas-commentary"])
 
 
-def test_a_departure_leads_with_the_advisors_recommendation_beside_the_methods(tmp_path) -> None:
+def test_a_departure_leads_with_the_advisors_recommendation_beside_the_methods() -> None:
     reason = (
         "The board prefers to test the seat part-time for a year before it commits to a "
         "permanent executive."
@@ -198,7 +195,7 @@ def test_a_departure_leads_with_the_advisors_recommendation_beside_the_methods(t
     )
     pdf = memo_pdf(memo).pdf
     text = text_of(pdf)
-    first = pages_of(pdf, tmp_path)[0].text
+    first = pages_of(pdf)[0].text
     ours = (
         "The board is asked to agree that Granite Lending brings in a fractional Chief AI Officer"
     )
@@ -208,7 +205,7 @@ def test_a_departure_leads_with_the_advisors_recommendation_beside_the_methods(t
     assert method in first
     assert reason in " ".join(first.split())
     assert text.index(ours) < text.index("appoints a full-time Chief AI Officer")
-    options = [p for p in pages_of(pdf, tmp_path) if "three options" in p.text][0].text
+    options = [p for p in pages_of(pdf) if "three options" in p.text][0].text
     assert options.count("RECOMMENDED") == 1 and options.count("THE METHOD'S RESULT") == 1
 
 
