@@ -104,10 +104,18 @@ def on_screen(page, base: str, engagement_id: int, runs: int) -> list[dict[str, 
                 .first()
             )
             time.sleep(0.01)
-        page.locator(f'tr[data-version="{version.pk}"] .memo-state[data-state="ready"]').wait_for(
-            timeout=60_000
+        # The page itself notes the moment the row says "Ready", checked on every frame:
+        # Playwright's own waiting polls every half second after its first few tries.
+        selector = f'tr[data-version="{version.pk}"] .memo-state[data-state="ready"]'
+        shown = (
+            page.wait_for_function(
+                "selector => document.querySelector(selector) ? Date.now() : 0",
+                arg=selector,
+                polling="raf",
+                timeout=60_000,
+            ).json_value()
+            / 1000
         )
-        shown = time.time()
         version.refresh_from_db()
         rendered = version.rendered_at.timestamp()
         results.append(
