@@ -3,6 +3,8 @@ read the results, move an engagement to the newest methodology."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
@@ -54,20 +56,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose the client's CEO to invite.")
         return redirect(engagement)
-    try:
-        link = invitation_send(
-            engagement=engagement,
-            person=form.cleaned_data["person"],
-            actor=request.user,
-            request_key=form.cleaned_data["request_key"],
-        )
-    except InvitationAlreadyIssued as error:
-        messages.info(request, str(error))
-        return redirect(engagement)
-    except InvitationError as error:
-        messages.error(request, str(error))
-        return redirect(engagement)
-    return _link_shown_once(request, engagement, link)
+    return _issue_link(request, engagement, form, invitation_send)
 
 
 @never_cache
@@ -81,8 +70,17 @@ def invite_leader(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("person", ["Choose a leader."])))
         return redirect(engagement)
+    return _issue_link(request, engagement, form, perspective_invite)
+
+
+def _issue_link(
+    request: HttpRequest,
+    engagement: Engagement,
+    form: InviteForm | LeaderInviteForm,
+    send: Callable[..., str],
+) -> HttpResponse:
     try:
-        link = perspective_invite(
+        link = send(
             engagement=engagement,
             person=form.cleaned_data["person"],
             actor=request.user,
