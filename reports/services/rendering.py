@@ -34,7 +34,7 @@ from assessments.questionnaire import (
 from reports.fetcher import StaticOnlyFetcher, static_url
 
 # Bump when the memo's wording or layout changes, so every memo says which template made it.
-TEMPLATE_VERSION = "memo-2026.2"
+TEMPLATE_VERSION = "memo-2026.3"
 
 PAPER_SIZES = {"A4": "A4", "Letter": "letter"}
 DEFAULT_ACCENT = "#1f4e79"

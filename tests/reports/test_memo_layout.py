@@ -174,6 +174,8 @@ def test_no_dimension_row_is_split_and_a_continued_table_repeats_its_header(rend
         ]
         for page in table_pages:
             assert "THE CAIO'S MANDATE" in page.text, f"{name}: a continued table lost its header"
+            rows = [d for d in DIMENSIONS if " ".join(d.caio_pole.split()[-3:]) in page.text]
+            assert len(rows) != 1, f"{name}: the table leaves {rows[0].name} alone on a page"
 
 
 def test_an_empty_commentary_leaves_no_trace(rendered) -> None:
