@@ -41,7 +41,7 @@ test: setup browser-deps lint
 # The edit loop: no browser, no PostgreSQL, Redis or worker; SQLite and in-process only.
 test-fast: setup
 	env DATABASE_URL= CELERY_BROKER_URL=filesystem:// CACHE_URL= \
-	  $(VENV)/bin/pytest -n auto -m "not browser and not services and not disruptive" $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest -n auto --dist worksteal -m "not browser and not services and not disruptive" $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .
