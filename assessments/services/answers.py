@@ -12,6 +12,7 @@ state); the others give a perspective (the shorter questionnaire of methodology 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,11 +123,15 @@ def _storable(raw: str | list[str]) -> str | list[str]:
 
 @dataclass(frozen=True)
 class Saved:
-    """What a save leaves: the answer as stored (None when it was cleared) and every "please
-    check" note open now, from the answers read under the save's lock."""
+    """What a save leaves: the answer as stored (None when it was cleared), every "please
+    check" note open now, from the answers read under the save's lock, and when the save held
+    that lock (microseconds since the epoch). Saves of one assessment hold it one after
+    another, so of two saves the one with the later ``revision`` has seen every answer the
+    other stored: its notes are the ones to show, whichever answer reaches the page first."""
 
     answer: Answer | None
     notes: list[Finding]
+    revision: int
 
 
 def _lock_unsubmitted(assessment: Assessment, now: datetime) -> None:
@@ -281,10 +286,13 @@ def answer_autosave(
         raw: str | list[str] = values if question.kind == "multi" else (values or [""])[-1]
         answer = _answer(assessment, code, raw)
         stored = _answers_write(assessment, saved=[answer], cleared=[], actor_label=actor_label)
+    revision = time.time_ns() // 1000  # the lock is held from _answers_write to the commit
     notes = findings(
         _typed_answers(stored, questionnaire), questionnaire, assessment.confirmed_checks
     )
-    return Saved(answer=answer, notes=[note for note in notes if not note.confirmed])
+    return Saved(
+        answer=answer, notes=[note for note in notes if not note.confirmed], revision=revision
+    )
 
 
 @transaction.atomic

@@ -248,7 +248,9 @@ def autosave(
             # What the field shows for the saved answer: "$2.5M" comes back as "2,500,000".
             "shown": shown_value(question, answer) if answer is not None else [],
             "progress": assessment.progress_percent,
-            # Every "please check" note open now, so the page redraws the ones it shows.
+            # Every "please check" note open now, so the page redraws the ones it shows; the
+            # page keeps the notes of the save with the latest revision.
+            "revision": saved.revision,
             "notes": [
                 {"key": note.key, "field": field_name(note.code), "message": note.message}
                 for note in saved.notes

@@ -40,8 +40,9 @@
   var shownField = form.querySelector("input[name=shown]");
   var note = form.querySelector("[data-autosave-note]");
   var state = {}; // field name -> {inflight, dirty, timer, attempt, sent, request}
-  // Numbers every save, so that only the newest says which notes the answers call for.
-  var requests = 0;
+  // The revision of the save whose notes are shown: saves of different fields can answer
+  // out of order, and only the one that held the assessment's lock last has seen them all.
+  var notesRevision = 0;
   var TYPING_DELAY = 800;
 
   if (note) {
@@ -306,8 +307,6 @@
     s.inflight = true;
     s.dirty = false;
     s.sent = valuesFor(name);
-    requests += 1;
-    var request = requests;
     say(name, "Saving…", "pending");
     fetch(url, {
       method: "POST",
@@ -348,9 +347,10 @@
           if (!s.dirty) {
             followSaved(name, data.shown, s.sent);
           }
-          // Saves of several fields can answer out of order: an older answer would bring
-          // back a note a newer one has cleared.
-          if (request === requests) {
+          // An older save's notes would bring back a note a newer one has cleared, or
+          // miss one that the answers saved since call for.
+          if (typeof data.revision === "number" && data.revision > notesRevision) {
+            notesRevision = data.revision;
             followNotes(data.notes);
           }
         }

@@ -168,6 +168,35 @@ def test_unlikely_answers_get_a_note_that_never_blocks_and_can_be_confirmed(
     assert "Thank you, your answers are in" in page.content()
 
 
+def test_the_notes_shown_are_those_of_the_save_that_saw_every_answer(new_context, link, engagement):
+    # Every dimension at 3 but two; the CEO places both, and the first save is held back, so
+    # the server stores the second before it and the first's answer arrives last, with the
+    # note that only all fourteen answers call for.
+    dimensions = [code for code in CEO_QUESTIONNAIRE.questions if code.startswith("dimension.")]
+    first, second = dimensions[0], dimensions[-1]
+    answer_all(assessment_for(engagement), {code: 3 for code in dimensions[1:-1]})
+    page = new_context().new_page()
+    page.goto(step_url(link, "dimensions"))
+    held = []
+    page.route(
+        "**/save/",
+        lambda route: held.append(route) if not held else route.continue_(),
+    )
+
+    page.check(f"input[name='{field_name(first)}'][value='3']")
+    while not held:  # the route is called while Playwright waits
+        page.wait_for_timeout(20)
+    page.check(f"input[name='{field_name(second)}'][value='3']")
+    wait_saved(page, second)
+    assert page.locator("[data-check='dimensions_all_alike']").count() == 0
+    held[0].continue_()
+    wait_saved(page, first)
+
+    note = page.locator("[data-check='dimensions_all_alike']")
+    note.wait_for()
+    assert "Every dimension is at 3" in note.inner_text()
+
+
 def test_a_note_is_confirmed_on_the_step_itself_without_javascript(new_context, link, engagement):
     answer_all(assessment_for(engagement), {"profile.employees": 40})
     page = new_context(java_script_enabled=False).new_page()
