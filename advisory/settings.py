@@ -203,6 +203,9 @@ if CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+    # Every advisor page reads the session: from Redis, with the database behind it (a
+    # session written to both, and read from the database when Redis has lost it).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

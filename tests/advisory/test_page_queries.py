@@ -88,3 +88,14 @@ def test_the_engagement_and_results_pages_read_as_many_rows_sets_for_one_leader_
 
     assert many == few
     assert "Leader 4" in advisor_http.get(url).content.decode()
+
+
+def test_with_redis_as_the_cache_an_advisor_page_reads_its_session_from_redis(
+    advisor_http, settings
+):
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.cached_db":
+        pytest.skip("sessions are read from the database when the cache is the database")
+    with CaptureQueriesContext(connection) as captured:
+        assert advisor_http.get(reverse("dashboard")).status_code == 200
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "django_session" not in tables
