@@ -87,6 +87,9 @@ def axe_violations(page) -> list[dict]:
     """Serious and critical axe-core violations on the page as it is now. axe is loaded by
     its URL, so the browser compiles it once rather than on every page, and asked for
     violations only."""
+    # After a click that navigates, the new document may still be arriving: axe is added to
+    # it once it has loaded.
+    page.wait_for_load_state()
     page.add_script_tag(url=AXE_URL)
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
