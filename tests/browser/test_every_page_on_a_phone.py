@@ -139,7 +139,7 @@ def respondent_pages(w: dict) -> dict[str, str]:
     pages["ceo-done"] = w["done_link"]
     pages["link-unknown"] = "/a/not-a-real-link/"
     pages["sign-in"] = "/accounts/login/"
-    pages["password-reset"] = "/accounts/password/reset/"
+    pages["password-reset"] = "/accounts/password-reset/"
     return pages
 
 
@@ -179,7 +179,9 @@ def test_every_advisor_page_fits(new_context, live_server, workspace, advisor, v
 def test_every_respondent_page_fits(new_context, live_server, workspace, viewport):
     page = new_context(viewport=viewport, bypass_csp=True).new_page()
     for name, path in respondent_pages(workspace).items():
-        page.goto(live_server.url + path)
+        response = page.goto(live_server.url + path)
+        expected = 404 if name == "link-unknown" else 200
+        assert response.status == expected, f"{name}: {response.status}"
         check(page, name, viewport["width"])
 
 
