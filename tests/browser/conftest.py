@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client as HttpClient
 
 from tests.conftest import clear_cache, require_postgresql, running_worker
@@ -25,10 +26,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-AXE_URL = "/static/vendor/axe/axe.min.js"
+AXE_URL = f"{settings.STATIC_URL}vendor/axe/axe.min.js"
 # Screenshots are for looking at, so they are taken only when asked for: a full-page PNG
 # costs a tenth of a second or more, hundreds of times a run.
-SHOTS = os.environ.get("SCREENSHOT_DIR", "")
+SHOTS = Path(os.environ["SCREENSHOT_DIR"]) if os.environ.get("SCREENSHOT_DIR") else None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -105,10 +106,10 @@ def describe(violations: list[dict]) -> str:
 
 def shot(page, name: str) -> None:
     """Keeps a full-page screenshot in SCREENSHOT_DIR, when it is set."""
-    if not SHOTS:
+    if SHOTS is None:
         return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
