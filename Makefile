@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# WeasyPrint needs Pango; install it from apt when it is missing (root or sudo).
+# WeasyPrint needs Pango; the tests read memos back with poppler's pdftotext. Installed from
+# apt when missing (root or sudo).
 system-deps:
-	@./bin/system-deps libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+	@./bin/system-deps libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 
-# Browser tests drive Debian's Chromium; pdftoppm/pdftotext help check memos by eye.
+# Browser tests drive Debian's Chromium; poppler's pdftoppm shows memo pages to look at.
 browser-deps:
 	@./bin/system-deps chromium poppler-utils
 

@@ -24,6 +24,7 @@ from assessments.services.scoring import NotScorable, engagement_result, methodo
 from tests.assessments.factories import valid_answers
 from tests.assessments.helpers import answer_all, invite
 from tests.conftest import clear_cache
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +131,6 @@ def test_a_2026_1_answer_the_new_rule_reads_differently_is_normalised_on_the_mov
 def test_a_memo_approved_under_2026_1_renders_again_exactly_as_it_was(
     engagement, ceo, advisor, memo_storage, django_capture_on_commit_callbacks
 ):
-    from pypdf import PdfReader
-
     from reports.services.memos import memo_approve, memo_input, memo_render, memo_request
     from reports.services.rendering import memo_pdf
 
@@ -146,14 +145,9 @@ def test_a_memo_approved_under_2026_1_renders_again_exactly_as_it_was(
         stored = handle.read()
     again = memo_pdf(memo_input(version))
 
-    def text(pdf: bytes) -> str:
-        import io
-
-        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
     assert version.methodology_version == "cto-caio-2026.1"
-    assert text(again.pdf) == text(stored)
-    assert "reporting to the CTO at first" in " ".join(text(stored).split())
+    assert pdf_text(again.pdf) == pdf_text(stored)
+    assert "reporting to the CTO at first" in " ".join(pdf_text(stored).split())
     assert again.pdf == stored  # byte for byte
 
 

@@ -1,5 +1,6 @@
 """Every page of the firm workspace, as a laptop and a phone show it: screenshots to look at,
-no sideways scrolling, no serious accessibility problems (axe-core), no CSP refusals."""
+no sideways scrolling, no serious accessibility problems (axe-core), no CSP refusals. Each
+state is reached once and looked at at both widths."""
 
 from __future__ import annotations
 
@@ -16,12 +17,10 @@ from advisory.models import AccountLink, Client, Engagement, Membership, User
 from advisory.team import member_deactivate
 from advisory.two_factor import authenticator_start
 from tests.advisory import images
-from tests.browser.conftest import axe_violations, describe, shot, sign_in
+from tests.browser.conftest import at_each_width, axe_violations, describe, shot, sign_in
 from tests.conftest import make_advisor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WIDTHS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture
@@ -49,40 +48,41 @@ def workspace(firm, advisor, colleague, settings, tmp_path):
 
 
 def look(page, name: str) -> None:
-    """Screenshot, then the checks every page passes at every width."""
-    shot(page, f"firm-{name}")
+    """Screenshots, then the checks every page passes, at each width."""
     assert "Something went wrong on our side" not in page.content(), name
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
-    violations = axe_violations(page)
-    assert not violations, f"{name}: {describe(violations)}"
+    for width in at_each_width(page):
+        device = "phone" if width < 600 else "laptop"
+        shot(page, f"firm-{device}-{name}")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        violations = axe_violations(page)
+        assert not violations, f"{name} at {width}px: {describe(violations)}"
 
 
-@pytest.mark.parametrize("device", WIDTHS)
-def test_the_owner_s_pages(new_context, live_server, workspace, advisor, colleague, device):
-    context = new_context(viewport=WIDTHS[device], bypass_csp=True)
+def test_the_owner_s_pages(new_context, live_server, workspace, advisor, colleague):
+    context = new_context(bypass_csp=True)
     sign_in(context, advisor, live_server)
     page = context.new_page()
     url = live_server.url
 
     page.goto(url + "/team/")
-    look(page, f"{device}-team")
+    look(page, "team")
 
     page.goto(url + "/team/invite/")
     page.fill("#id_name", "Ivy Ng")
     page.fill("#id_email", "not an address")
     page.get_by_role("button", name="Send the invitation").click()
-    look(page, f"{device}-team-invite-error")
+    look(page, "team-invite-error")
 
     page.goto(url + f"/team/{colleague.membership.pk}/deactivate/")
     page.get_by_role("button", name="Deactivate Colin Ng").click()
     assert "Choose the colleague who takes over" in page.content()
-    look(page, f"{device}-team-deactivate")
+    look(page, "team-deactivate")
 
     page.goto(url + "/firm/settings/")
-    look(page, f"{device}-firm-settings")
+    look(page, "firm-settings")
     page.fill("#id_accent_color", "#ffcc00")
     page.fill("#id_ceo_link_days", "400")
     page.set_input_files(
@@ -92,58 +92,57 @@ def test_the_owner_s_pages(new_context, live_server, workspace, advisor, colleag
     page.get_by_role("button", name="Save the settings").click()
     assert "too light to read on white" in page.content()
     assert "This file is not a PNG or JPEG image" in page.content()
-    look(page, f"{device}-firm-settings-errors")
+    look(page, "firm-settings-errors")
 
     page.goto(url + "/")
-    look(page, f"{device}-dashboard-with-logo")
+    look(page, "dashboard-with-logo")
 
     page.goto(url + "/account/")
-    look(page, f"{device}-account")
+    look(page, "account")
 
 
-@pytest.mark.parametrize("device", WIDTHS)
-def test_the_sign_in_and_link_pages(new_context, live_server, workspace, advisor, device):
+def test_the_sign_in_and_link_pages(new_context, live_server, workspace, advisor):
     url = live_server.url
     pending = User.objects.get(email__startswith="ivy.ng")
     with transaction.atomic():
         link = account_link_issue(user=pending, purpose=AccountLink.Purpose.INVITATION).url
-    page = new_context(viewport=WIDTHS[device], bypass_csp=True).new_page()
+    page = new_context(bypass_csp=True).new_page()
     page.goto(link)
-    look(page, f"{device}-set-password")
+    look(page, "set-password")
     page.fill("#id_new_password1", "short")
     page.fill("#id_new_password2", "short")
     page.get_by_role("button", name="Set my password").click()
-    look(page, f"{device}-set-password-error")
+    look(page, "set-password-error")
 
     AccountLink.objects.update(expires_at=timezone.now() - timedelta(hours=1))
     page.goto(link)
     assert "This link has expired" in page.content()
-    look(page, f"{device}-link-expired")
+    look(page, "link-expired")
 
     # Two-factor: set up, recovery codes, the sign-in step, the account page with it on.
-    context = new_context(viewport=WIDTHS[device], bypass_csp=True)
+    context = new_context(bypass_csp=True)
     sign_in(context, advisor, live_server)
     page = context.new_page()
     page.goto(url + "/account/two-factor/")
-    look(page, f"{device}-two-factor-setup")
+    look(page, "two-factor-setup")
     device_row = authenticator_start(user=advisor)
     page.fill("#id_code", f"{totp(device_row.bin_key):06d}")
     page.get_by_role("button", name="Turn on two-factor").click()
-    look(page, f"{device}-recovery-codes")
+    look(page, "recovery-codes")
     page.goto(url + "/account/")
     page.locator("summary", has_text="Show my recovery codes").click()
-    look(page, f"{device}-account-two-factor-on")
+    look(page, "account-two-factor-on")
 
-    again = new_context(viewport=WIDTHS[device], bypass_csp=True)
+    again = new_context(bypass_csp=True)
     advisor.refresh_from_db()
     sign_in(again, advisor, live_server)
     step = again.new_page()
     step.goto(url + "/clients/")
     assert "Enter your sign-in code" in step.content()
-    look(step, f"{device}-two-factor-sign-in")
+    look(step, "two-factor-sign-in")
     step.fill("#id_code", "000000")
     step.get_by_role("button", name="Sign in").click()
-    look(step, f"{device}-two-factor-sign-in-error")
+    look(step, "two-factor-sign-in-error")
 
 
 def test_the_admin_for_staff(new_context, live_server, workspace):

@@ -3,7 +3,6 @@ worker on Redis: advisor → CEO → advisor → board member, and the PDF says 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
@@ -13,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from pypdf import PdfReader
 
 from assessments.explanations import RECOMMENDATION_LABELS
 from assessments.questionnaire import SECTIONS
 from assessments.samples import REGULATED_LENDER
 from tests.browser.ui import answer_section
 from tests.conftest import PASSWORD, needs_redis
+from tests.pdf import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -134,8 +133,7 @@ def test_from_new_client_to_a_board_members_download(new_context, live_server, a
     response = new_context().request.get(download)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.body())).pages)
-    text = " ".join(text.split())
+    text = " ".join(pdf_text(response.body()).split())
     assert "Quayside Bank" in text
     assert label in text
     assert expected["methodology"] in text

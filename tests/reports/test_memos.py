@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from reports.tasks import render_memo_version
 from tests.assessments.factories import perspective as perspective_answers
 from tests.assessments.factories import valid_answers
 from tests.assessments.helpers import answer_all, invite, invite_leader
-from tests.conftest import send_queued, stored_files
+from tests.conftest import PDF, send_queued, stored_files
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,20 @@ def ready(submitted, advisor, memo_storage, django_capture_on_commit_callbacks) 
     with django_capture_on_commit_callbacks(execute=False):
         version = memo_request(engagement=submitted.engagement, actor=advisor, commentary="Hi")
     return memo_render(version_id=version.pk)
+
+
+@pytest.fixture
+def ready_unread(submitted, advisor, django_capture_on_commit_callbacks) -> MemoVersion:
+    """Requested, then made ready with a one-page stand-in for its file, for the tests that
+    never open it (the others render it, with each storage)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        version = memo_request(engagement=submitted.engagement, actor=advisor, commentary="Hi")
+    name = default_storage.save(f"memos/{version.engagement_id}/v1.pdf", ContentFile(PDF))
+    MemoVersion.objects.filter(pk=version.pk).update(
+        state=MemoVersion.State.READY, pdf=name, page_count=1
+    )
+    Engagement.objects.filter(pk=version.engagement_id).update(state=Engagement.State.MEMO_READY)
+    return MemoVersion.objects.get(pk=version.pk)
 
 
 def test_request_needs_a_submitted_assessment(engagement, advisor) -> None:
@@ -183,9 +198,9 @@ def test_sweep_gives_up_after_too_many_attempts(
 
 
 def test_approved_version_is_immutable_and_new_commentary_makes_a_new_version(
-    ready, advisor, django_capture_on_commit_callbacks
+    ready_unread, advisor, django_capture_on_commit_callbacks
 ) -> None:
-    approved = memo_approve(version=ready, actor=advisor)
+    approved = memo_approve(version=ready_unread, actor=advisor)
     assert approved.is_approved
     assert approved.engagement.state == Engagement.State.APPROVED
     with pytest.raises(MemoError):
@@ -239,22 +254,22 @@ def test_send_emails_each_board_member_a_personal_link_and_their_own_copy(
 
 
 def test_send_refuses_anyone_but_the_clients_board_and_ceo(
-    ready, advisor, ceo, board_members, other_firm
+    ready_unread, advisor, ceo, board_members, other_firm
 ) -> None:
-    memo_approve(version=ready, actor=advisor)
+    memo_approve(version=ready_unread, actor=advisor)
     cto = Person.objects.create(
-        client=ready.engagement.client, name="Tao", email="tao@acme.example", role="cto"
+        client=ready_unread.engagement.client, name="Tao", email="tao@acme.example", role="cto"
     )
     with pytest.raises(MemoError, match="board members and the CEO"):
-        memo_send(version=ready, people=[cto], actor=advisor)
+        memo_send(version=ready_unread, people=[cto], actor=advisor)
     from advisory.models import Client
 
-    elsewhere = Client.objects.create(firm=ready.engagement.firm, name="Other Co")
+    elsewhere = Client.objects.create(firm=ready_unread.engagement.firm, name="Other Co")
     stranger = Person.objects.create(
         client=elsewhere, name="Sam", email="sam@other.example", role=Person.Role.BOARD
     )
     with pytest.raises(MemoError, match="board members"):
-        memo_send(version=ready, people=[board_members[0], stranger], actor=advisor)
+        memo_send(version=ready_unread, people=[board_members[0], stranger], actor=advisor)
     assert not Delivery.objects.exists() and mail.outbox == []
 
 

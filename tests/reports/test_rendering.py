@@ -15,6 +15,7 @@ from assessments.questionnaire import DIMENSIONS
 from reports.fetcher import STATIC_ORIGIN, StaticOnlyFetcher
 from reports.services.rendering import TEMPLATE_VERSION, MemoInput, memo_html, memo_pdf
 from tests.assessments.factories import dimensions, valid_answers
+from tests.pdf import pages_text, pdf_text
 
 HOSTILE = (
     '<script>alert("x")</script> <img src="http://169.254.169.254/latest"> '
@@ -27,8 +28,7 @@ PNG = base64.b64decode(
 
 
 def text_of(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    return " ".join(pdf_text(pdf).split())
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +72,13 @@ def test_memo_is_a_tagged_pdf_with_title_and_language(hostile_render) -> None:
 
 def test_memo_carries_its_versions_and_hash_on_every_page(hostile_render) -> None:
     pdf, _ = hostile_render
-    reader = PdfReader(io.BytesIO(pdf))
+    pages = pages_text(pdf)
     answers = valid_answers({"context.concerns": "Concern: " + HOSTILE})
     sha12 = answers_sha256(answers)[:12]
-    for number, page in enumerate(reader.pages, start=1):
-        page_text = " ".join(page.extract_text().split())
+    for number, page in enumerate(pages, start=1):
+        page_text = " ".join(page.split())
         assert f"Memo v3 · answers {sha12} · method {METHODOLOGY_VERSION}" in page_text
-        assert f"Page {number} of {len(reader.pages)}" in page_text
+        assert f"Page {number} of {len(pages)}" in page_text
     text = text_of(pdf)
     assert TEMPLATE_VERSION in text and answers_sha256(answers) in text.replace(" ", "")
 
