@@ -1,23 +1,23 @@
-"""The CEO and the CTO answer on their own links; the advisor sees where they disagree, and the
-memo requested afterwards carries it. A real Chromium throughout."""
+"""The CEO has answered and the CTO answers on their own link; the advisor sees where they
+disagree, and the memo requested afterwards carries it. A real Chromium throughout."""
 
 from __future__ import annotations
 
 import pytest
 
 from advisory.models import Person
-from assessments.questionnaire import PERSPECTIVE_QUESTIONNAIRE, SECTIONS
+from assessments.questionnaire import PERSPECTIVE_QUESTIONNAIRE
+from assessments.services.answers import assessment_for, assessment_submit
 from assessments.services.invitations import invitation_send, perspective_invite
 from reports.models import MemoVersion
 from reports.services.memos import memo_render
 from tests.assessments.factories import perspective, valid_answers
-from tests.browser.conftest import axe_violations, describe, shot, sign_in
+from tests.assessments.helpers import answer_all
+from tests.browser.conftest import at_each_width, axe_violations, describe, shot, sign_in
 from tests.browser.ui import answer_section
 from tests.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
 
 
 def answer_on_link(page, link: str, sections, answers: dict) -> None:
@@ -53,9 +53,12 @@ def test_ceo_and_cto_disagree_and_the_memo_says_so(
         },
     )["answers"]
 
-    ceo_link = invitation_send(engagement=engagement, person=ceo, actor=advisor)
+    # The CEO's answers are in (the CEO's pages have journeys of their own); the CTO answers
+    # in the browser.
+    invitation_send(engagement=engagement, person=ceo, actor=advisor)
+    answer_all(assessment_for(engagement), ceo_answers)
+    assert assessment_submit(assessment=assessment_for(engagement)) == []
     cto_link = perspective_invite(engagement=engagement, person=cto, actor=advisor)
-    answer_on_link(new_context().new_page(), ceo_link, SECTIONS, ceo_answers)
     cto_page = new_context(bypass_csp=True).new_page()
     cto_page.goto(cto_link)
     assert "by your role (CTO), never by your name" in cto_page.content()
@@ -72,14 +75,10 @@ def test_ceo_and_cto_disagree_and_the_memo_says_so(
     assert "The CTO rates their own load 5 out of 5" in text
     assert "Divergent" in text
     assert desk.get_by_test_id("reporting-line").inner_text() == "Reports to the CEO"
-    violations = axe_violations(desk)
-    assert violations == [], describe(violations)
-    shot(desk, "laptop-results-perspectives")
-    phone = new_context(viewport=PHONE)
-    sign_in(phone, advisor, live_server)
-    narrow = phone.new_page()
-    narrow.goto(f"{live_server.url}/engagements/{engagement.pk}/results/")
-    shot(narrow, "phone-results-perspectives")
+    for width in at_each_width(desk):
+        violations = axe_violations(desk)
+        assert violations == [], f"{width}px: {describe(violations)}"
+        shot(desk, f"results-perspectives-{width}")
 
     # A memo requested afterwards carries the disagreement.
     desk.goto(f"{live_server.url}/engagements/{engagement.pk}/")
