@@ -88,8 +88,10 @@ def test_request_is_rendered_by_a_worker_into_a_readable_memo(
 
 
 def test_memo_requested_while_the_broker_is_down_is_rendered_after_the_sweep(
-    celery_worker, submitted, advisor, memo_storage
+    celery_worker, submitted, advisor, settings, tmp_path
 ) -> None:
+    # About the broker, not where the file goes: the file system only.
+    settings.MEDIA_ROOT = tmp_path
     with broker_down():
         version = memo_request(engagement=submitted.engagement, actor=advisor)
 
