@@ -184,6 +184,17 @@ def _one_page_pdf() -> bytes:
 PDF = _one_page_pdf()
 
 
+def ready_with_stand_in(version: MemoVersion) -> MemoVersion:
+    """The version made ready as a render would leave it, with the one-page ``PDF`` as its
+    file: for tests that need a ready version but never open its pages."""
+    name = default_storage.save(f"memos/{version.engagement_id}/v1.pdf", ContentFile(PDF))
+    MemoVersion.objects.filter(pk=version.pk).update(
+        state=MemoVersion.State.READY, pdf=name, page_count=1
+    )
+    Engagement.objects.filter(pk=version.engagement_id).update(state=Engagement.State.MEMO_READY)
+    return MemoVersion.objects.get(pk=version.pk)
+
+
 def submit_answers(engagement: Engagement, answers: dict[str, Any]) -> Assessment:
     assessment = Assessment.objects.create(
         engagement=engagement,

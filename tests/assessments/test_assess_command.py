@@ -1,5 +1,5 @@
 """``manage.py assess`` end to end, as a user runs it: its arguments, standard input, JSON out
-and exit codes. Two tests run it as a real subprocess; the rest run ``manage.py``'s own
+and exit codes. Three tests run it as a real subprocess; the rest run ``manage.py``'s own
 entry point in this process, which saves a second of Python and Django start-up per test."""
 
 from __future__ import annotations

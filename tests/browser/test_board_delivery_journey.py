@@ -37,7 +37,7 @@ def ready_version(
         version = memo_revise(version=previous, actor=advisor, commentary="Revised figures.")
     if by_worker:
         deadline = time.monotonic() + 60
-        while not MemoVersion.objects.filter(pk=version.pk, state=MemoVersion.State.READY):
+        while not MemoVersion.objects.filter(pk=version.pk, state=MemoVersion.State.READY).exists():
             assert time.monotonic() < deadline, f"v{version.number} was not rendered in 60 s"
             time.sleep(0.05)
     else:

@@ -9,7 +9,6 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +23,7 @@ from reports.models import MemoVersion
 from reports.services.delivery import memo_send
 from reports.services.memos import memo_approve, memo_input, memo_render, memo_request, memo_revise
 from tests.advisory import images
-from tests.conftest import PDF
+from tests.conftest import ready_with_stand_in
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +47,7 @@ def requested(branded_firm, submitted, advisor, django_capture_on_commit_callbac
 def approved(requested, advisor) -> MemoVersion:
     """Approved with a one-page stand-in for its file: the tests that use it read the
     version's branding, not its pages (the one that reads the pages renders)."""
-    name = default_storage.save(f"memos/{requested.engagement_id}/v1.pdf", ContentFile(PDF))
-    MemoVersion.objects.filter(pk=requested.pk).update(
-        state=MemoVersion.State.READY, pdf=name, page_count=1
-    )
-    return memo_approve(version=MemoVersion.objects.get(pk=requested.pk), actor=advisor)
+    return memo_approve(version=ready_with_stand_in(requested), actor=advisor)
 
 
 def rebrand(firm) -> None:
@@ -78,7 +73,6 @@ def test_rebranding_never_alters_an_approved_version(approved, branded_firm, adv
     rebrand(branded_firm)
     memo = memo_input(MemoVersion.objects.get(pk=approved.pk))
     assert (memo.firm_name, memo.accent, memo.paper_size) == ("Northgate Advisory", "#0b6e4f", "A4")
-    from django.core.files.storage import default_storage
 
     with default_storage.open(old_logo) as handle:
         assert memo.logo == handle.read()

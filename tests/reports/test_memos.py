@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ from reports.tasks import render_memo_version
 from tests.assessments.factories import perspective as perspective_answers
 from tests.assessments.factories import valid_answers
 from tests.assessments.helpers import answer_all, invite, invite_leader
-from tests.conftest import PDF, send_queued, stored_files
+from tests.conftest import ready_with_stand_in, send_queued, stored_files
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +49,7 @@ def ready_unread(submitted, advisor, django_capture_on_commit_callbacks) -> Memo
     never open it (the others render it, with each storage)."""
     with django_capture_on_commit_callbacks(execute=False):
         version = memo_request(engagement=submitted.engagement, actor=advisor, commentary="Hi")
-    name = default_storage.save(f"memos/{version.engagement_id}/v1.pdf", ContentFile(PDF))
-    MemoVersion.objects.filter(pk=version.pk).update(
-        state=MemoVersion.State.READY, pdf=name, page_count=1
-    )
-    Engagement.objects.filter(pk=version.engagement_id).update(state=Engagement.State.MEMO_READY)
-    return MemoVersion.objects.get(pk=version.pk)
+    return ready_with_stand_in(version)
 
 
 def test_request_needs_a_submitted_assessment(engagement, advisor) -> None:
