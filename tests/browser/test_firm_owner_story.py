@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.management import call_command
 from django_otp.oath import totp
 from PIL import Image
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from advisory.colours import rgb
@@ -97,7 +98,7 @@ def test_a_firm_starts_from_nothing_and_brands_its_memo(
     owner = context.new_page()
     owner.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     set_password(owner, link, OWNER_PASSWORD)
-    assert owner.get_by_role("heading", name="Engagements").is_visible()
+    expect(owner.get_by_role("heading", name="Engagements")).to_be_visible()
     assert "Quayside Advisory" in owner.locator(".navbar-brand").inner_text()
 
     # Turns on two-factor: scans (here: reads) the key, types the code, keeps recovery codes.
@@ -107,18 +108,18 @@ def test_a_firm_starts_from_nothing_and_brands_its_memo(
     assert owner.locator("img.qr-code").evaluate("img => img.naturalWidth") > 100
     fill(owner, "Code", f"{totp(key):06d}")
     owner.get_by_role("button", name="Turn on two-factor").click()
-    assert owner.get_by_role("heading", name="Two-factor sign-in is on").is_visible()
+    expect(owner.get_by_role("heading", name="Two-factor sign-in is on")).to_be_visible()
     recovery = owner.locator(".recovery-codes code").all_inner_texts()
     assert len(recovery) == 10
 
     # Signing in again takes the password and then a code.
     owner.get_by_role("button", name="Sign out").click()
     sign_in_with_password(owner, live_server.url, "olga@quayside.example", OWNER_PASSWORD)
-    assert owner.get_by_role("heading", name="Enter your sign-in code").is_visible()
+    expect(owner.get_by_role("heading", name="Enter your sign-in code")).to_be_visible()
     assert owner.get_by_role("link", name="Team").count() == 0  # nothing else until the code
     fill(owner, "Code", recovery[0])
     owner.get_by_role("button", name="Sign in").click()
-    assert owner.get_by_role("heading", name="Engagements").is_visible()
+    expect(owner.get_by_role("heading", name="Engagements")).to_be_visible()
 
     # Invites a colleague.
     owner.get_by_role("link", name="Team").click()
@@ -133,10 +134,10 @@ def test_a_firm_starts_from_nothing_and_brands_its_memo(
     # The colleague sets a password from the email, and signs in with it later.
     colleague = new_context().new_page()
     set_password(colleague, email_link("cal@quayside.example"), COLLEAGUE_PASSWORD)
-    assert colleague.get_by_role("heading", name="Engagements").is_visible()
+    expect(colleague.get_by_role("heading", name="Engagements")).to_be_visible()
     colleague.get_by_role("button", name="Sign out").click()
     sign_in_with_password(colleague, live_server.url, "cal@quayside.example", COLLEAGUE_PASSWORD)
-    assert colleague.get_by_role("heading", name="Engagements").is_visible()
+    expect(colleague.get_by_role("heading", name="Engagements")).to_be_visible()
     assert colleague.get_by_role("link", name="Team").count() == 0  # not an owner
 
     # The owner uploads a logo and picks a colour.
